@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import { demoCommand } from './demoCommand.js';
+import { detectCommand } from './detectCommand.js';
+import { mobilenetCommand } from './mobilenetCommand.js';
+import { modelsCommand } from './modelsCommand.js';
+import { replayCommand } from './replayCommand.js';
+
+/** Every subcommand, in the order `--help` lists them. */
+export function commands(): Command[] {
+  return [demoCommand(), replayCommand(), detectCommand(), modelsCommand(), mobilenetCommand()];
+}

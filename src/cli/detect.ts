@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { lastValueFrom, toArray, tap } from 'rxjs';
+import type { AppConfig } from '../config/detectorConfig.js';
+import { SsdDetector } from '../detection/ssdDetector.js';
+import { annotateDetections } from '../image/annotate.js';
+import { writeImageFile } from '../image/writeImageFile.js';
+import type { FrameResult } from '../pipeline/frameResult.js';
+import { ObjectDetectionStage, type ImageObserver } from '../pipeline/objectDetectionStage.js';
+import { processFrames } from '../pipeline/processFrames.js';
+import { ImageFileSource } from '../sources/imageFileSource.js';
+
+/** Options of {@link runDetect}; mirrors `mobilenet-ros detect`. */
+export interface DetectOptions {
+  images: readonly string[];
+  config: AppConfig;
+  /** Write each image with boxes drawn into this folder. */
+  annotateDir?: string;
+  /** Called with each result as soon as it is ready. */
+  onResult?: (result: FrameResult) => void;
+}
+
+/** Runs the detector over image files; failures are results with `error`, never thrown. */
+export async function runDetect(options: DetectOptions): Promise<FrameResult[]> {
+  const detector = await SsdDetector.create({
+    modelsDir: options.config.modelsDir,
+    form: options.config.detector.modelForm,
+    session: { intraOpThreads: options.config.inference.threads },
+  });
+  try {
+    const stage = new ObjectDetectionStage(detector, options.config.detector, annotator(options.annotateDir));
+    const source = new ImageFileSource(options.images);
+    return await lastValueFrom(
+      processFrames(source, stage).pipe(
+        tap((result) => options.onResult?.(result)),
+        toArray(),
+      ),
+    );
+  } finally {
+    await detector.close();
+  }
+}
+
+function annotator(dir: string | undefined): ImageObserver | undefined {
+  if (dir === undefined) return undefined;
+  fs.mkdirSync(dir, { recursive: true });
+  return (image, result) => {
+    const base = path.basename(result.frame.topic).replace(/\.[^.]*$/, '');
+    const drawn = annotateDetections(image, result.detections);
+    try {
+      writeImageFile(path.join(dir, `${base}.jpg`), drawn);
+    } finally {
+      drawn.release();
+    }
+  };
+}

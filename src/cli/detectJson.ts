@@ -1,0 +1,33 @@
+import type { FrameResult } from '../pipeline/frameResult.js';
+
+/** One line of `detect --json` output for a processed image, or for a failed one. */
+export function detectJsonLine(result: FrameResult): string {
+  if (result.error !== undefined) {
+    return JSON.stringify({ image: result.frame.topic, error: result.error.message });
+  }
+  return JSON.stringify({
+    image: result.frame.topic,
+    width: result.width,
+    height: result.height,
+    detections: result.detections.map((d) => ({
+      class_id: String(d.classId),
+      label: d.label,
+      score: round(d.score, 4),
+      bbox: [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].map((v) => round(v, 1)),
+    })),
+  });
+}
+
+/** One human-readable line per image. */
+export function detectTextLine(result: FrameResult): string {
+  if (result.error !== undefined) return `${result.frame.topic}: error: ${result.error.message}`;
+  const items = result.detections.map(
+    (d) => `${d.label} ${d.score.toFixed(2)} [${[d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].map((v) => v.toFixed(0)).join(', ')}]`,
+  );
+  return `${result.frame.topic} (${result.width}x${result.height}): ${items.length ? items.join('; ') : 'nothing detected'}`;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,127 @@
+import { openBag } from '../bag/openBag.js';
+import type { AppConfig } from '../config/detectorConfig.js';
+import { SsdDetector } from '../detection/ssdDetector.js';
+import { annotateDetections } from '../image/annotate.js';
+import { writeImageFile } from '../image/writeImageFile.js';
+import { ObjectDetectionStage, type ImageObserver } from '../pipeline/objectDetectionStage.js';
+import { processFrames } from '../pipeline/processFrames.js';
+import { RunSummary } from '../pipeline/runSummary.js';
+import { DetectionBagSink } from '../sinks/detectionBagSink.js';
+import { BagFrameSource } from '../sources/bagFrameSource.js';
+import { ProgressLine } from './progressLine.js';
+import fs from 'node:fs';
+import { concatMap } from 'rxjs';
+import path from 'node:path';
+
+/** Options of {@link runReplay}; mirrors `mobilenet-ros replay`. */
+export interface ReplayOptions {
+  bag: string;
+  output: string;
+  config: AppConfig;
+  /** Image topics; default all. */
+  topics?: readonly string[];
+  /** Copy the input images into the output bag. Default true. */
+  images?: boolean;
+  force?: boolean;
+  /** Write every N-th frame annotated as JPEG into this folder. */
+  annotateDir?: string;
+  /** With annotateDir: keep one frame in this many. Default 1. */
+  annotateEvery?: number;
+  /** Stops reading; the output holds everything processed until then. */
+  signal?: AbortSignal;
+  /** Progress display. Default: stderr when it is a terminal. */
+  progress?: NodeJS.WriteStream;
+}
+
+export interface ReplayResult {
+  summary: RunSummary;
+  interrupted: boolean;
+  annotated: string[];
+}
+
+/**
+ * Replays a bag through the detection pipeline into an MCAP bag. Frames that fail are counted
+ * and skipped; the output is always a complete bag, also when interrupted.
+ */
+export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
+  const reader = await openBag(options.bag);
+  const annotated: string[] = [];
+  try {
+    const source = new BagFrameSource(reader, { topics: options.topics });
+    const detector = await SsdDetector.create({
+      modelsDir: options.config.modelsDir,
+      form: options.config.detector.modelForm,
+      session: { intraOpThreads: options.config.inference.threads },
+    });
+    try {
+      const sink = await DetectionBagSink.create(options.output, {
+        force: options.force,
+        imageTopics: source.topics,
+        includeImages: options.images ?? true,
+        labels: detector.labels,
+        scoreThreshold: options.config.detector.scoreThreshold,
+      });
+      const summary = new RunSummary();
+      let interrupted = false;
+      try {
+        const observer = annotationObserver(options, annotated);
+        const stage = new ObjectDetectionStage(detector, options.config.detector, observer);
+        const total = source.topics.reduce((n, t) => n + t.messageCount, 0);
+        const progress = new ProgressLine(options.progress ?? process.stderr, total);
+        await new Promise<void>((resolve, reject) => {
+          const subscription = processFrames(source, stage)
+            .pipe(
+              concatMap(async (result) => {
+                await sink.write(result);
+                return result;
+              }),
+            )
+            .subscribe({
+              next: (result) => {
+                summary.add(result);
+                progress.update(summary.frames, summary.framesPerSecond);
+              },
+              error: (error: unknown) => reject(error as Error),
+              complete: () => resolve(),
+            });
+          options.signal?.addEventListener(
+            'abort',
+            () => {
+              interrupted = true;
+              subscription.unsubscribe();
+              resolve();
+            },
+            { once: true },
+          );
+        });
+        progress.done();
+      } finally {
+        await sink.close();
+      }
+      return { summary, interrupted, annotated };
+    } finally {
+      await detector.close();
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+function annotationObserver(options: ReplayOptions, written: string[]): ImageObserver | undefined {
+  const dir = options.annotateDir;
+  if (dir === undefined) return undefined;
+  fs.mkdirSync(dir, { recursive: true });
+  const every = options.annotateEvery ?? 1;
+  return (image, result) => {
+    if (result.frame.sequence % every !== 0) return;
+    const name = `${result.frame.topic.replace(/^\//, '').replace(/[^A-Za-z0-9_-]+/g, '_')}_${String(result.frame.sequence).padStart(5, '0')}.jpg`;
+    const file = path.join(dir, name);
+    const drawn = annotateDetections(image, result.detections);
+    try {
+      writeImageFile(file, drawn);
+      written.push(file);
+    } finally {
+      drawn.release();
+    }
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Settings of the object detector stage. Parsed once (see parseConfig) into this readonly
+ * form; every field has a documented default.
+ */
+export interface DetectorConfig {
+  /** Model weights form: 'qdq' reproduces the TFLite runtime; 'float' is dequantized. Default 'qdq'. */
+  readonly modelForm: 'qdq' | 'float';
+  /** Minimum score of a published detection, in [0, 1]. Default 0.5. */
+  readonly scoreThreshold: number;
+  /** NMS IoU threshold in [0, 1]. Default 0.6 (the model's). */
+  readonly iouThreshold: number;
+  /** 'class_agnostic' (the model's fast NMS) or 'per_class'. Default 'class_agnostic'. */
+  readonly nms: 'class_agnostic' | 'per_class';
+  /** Maximum detections per frame, in [1, 100]. Default 20 (the model's). */
+  readonly maxDetections: number;
+  /** How a frame becomes the 300x300 input: 'stretch' (as trained) or 'letterbox'. Default 'stretch'. */
+  readonly resize: 'stretch' | 'letterbox';
+}
+
+export interface InferenceConfig {
+  /** Threads per model (intra-op). Default: number of CPU cores. */
+  readonly threads: number;
+}
+
+export interface AppConfig {
+  /** Folder with manifest.json and prepared models. Default: the package's models/. */
+  readonly modelsDir: string;
+  readonly detector: DetectorConfig;
+  readonly inference: InferenceConfig;
+}

@@ -1,0 +1,11 @@
+import type { Box } from '../postprocess/box.js';
+
+/** One detected object in pixels of the source image. */
+export interface ObjectDetection {
+  /** The label's numeric id (index into the labels file). */
+  readonly classId: number;
+  readonly label: string;
+  readonly score: number;
+  /** Corners in source-image pixels, clamped to the image. */
+  readonly box: Box;
+}

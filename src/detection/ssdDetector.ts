@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { ModelSession, type ModelSessionOptions } from '../inference/modelSession.js';
+import { float32Data } from '../inference/tensorData.js';
+import { loadManifest, modelEntry, preparedFile } from '../models/manifest.js';
+import { parseSsdSpec } from '../models/ssdModelSpec.js';
+import { readVerified } from '../models/verifiedFile.js';
+import { SsdDecoder, type SsdDecoderOptions, type SsdDetection } from '../postprocess/ssdDecoder.js';
+import { LabelMap } from './labelMap.js';
+
+/** Options for {@link SsdDetector.create}. */
+export interface SsdDetectorOptions {
+  /** Folder with manifest.json and prepared models. */
+  modelsDir: string;
+  /** Manifest name of the model. Default 'coco_detector'. */
+  model?: string;
+  /** 'qdq' (default: reproduces the TFLite runtime) or 'float' (dequantized weights). */
+  form?: 'qdq' | 'float';
+  /** Post-processing; unset fields take the model's values and a 0.5 score threshold. */
+  decoder?: Partial<SsdDecoderOptions>;
+  session?: ModelSessionOptions;
+}
+
+/**
+ * The SSD object detector: an ONNX session on a uint8 RGB input of the model's size, and the
+ * TypeScript post-processing. Owns the session; close() it.
+ */
+export class SsdDetector {
+  private constructor(
+    private readonly session: ModelSession,
+    private decoder: SsdDecoder,
+    readonly labels: LabelMap,
+    /** Model input [1, H, W, 3]. */
+    readonly inputShape: readonly [number, number, number, number],
+  ) {}
+
+  static async create(options: SsdDetectorOptions): Promise<SsdDetector> {
+    const name = options.model ?? 'coco_detector';
+    const form = options.form ?? 'qdq';
+    const entry = modelEntry(loadManifest(options.modelsDir), name);
+    const specFile = preparedFile(entry, 'ssd', name);
+    const spec = parseSsdSpec(await readVerified(options.modelsDir, specFile), specFile.file);
+    const labels = LabelMap.parse(
+      (await readVerified(options.modelsDir, preparedFile(entry, 'labels', name))).toString('utf8'),
+      preparedFile(entry, 'labels', name).file,
+    );
+    const pp = spec.postprocess;
+    const decoder = new SsdDecoder(
+      Float32Array.from(spec.anchors),
+      { yScale: pp.yScale, xScale: pp.xScale, hScale: pp.hScale, wScale: pp.wScale },
+      {
+        nms: pp.useRegularNms ? 'per-class' : 'class-agnostic',
+        iouThreshold: pp.nmsIouThreshold,
+        scoreThreshold: 0.5,
+        maxDetections: pp.maxDetections,
+        detectionsPerClass: pp.detectionsPerClass,
+        ...options.decoder,
+      },
+    );
+    const modelFile = preparedFile(entry, form, name);
+    // Verify the checksum, then hand the same bytes to onnxruntime.
+    await readVerified(options.modelsDir, modelFile);
+    const session = await ModelSession.create(path.join(options.modelsDir, modelFile.file), {
+      label: `${name} (${form})`,
+      ...options.session,
+    });
+    return new SsdDetector(session, decoder, labels, spec.inputShape);
+  }
+
+  get width(): number {
+    return this.inputShape[2];
+  }
+
+  get height(): number {
+    return this.inputShape[1];
+  }
+
+  get decoderOptions(): SsdDecoderOptions {
+    return this.decoder.options;
+  }
+
+  /** Changes post-processing options at run time (validated; the old ones stay on error). */
+  configure(options: Partial<SsdDecoderOptions>): void {
+    this.decoder = this.decoder.withOptions(options);
+  }
+
+  /** Runs the network only, returning raw outputs (for benchmarks and reference checks). */
+  async infer(rgb: Uint8Array): Promise<{ boxEncodings: Float32Array; scores: Float32Array }> {
+    const expected = this.width * this.height * 3;
+    if (rgb.length !== expected) {
+      throw new RangeError(`detector input must be ${this.width}x${this.height}x3 = ${expected} bytes, got ${rgb.length}`);
+    }
+    const out = await this.session.run({ image: { type: 'uint8', data: rgb, dims: this.inputShape } });
+    return {
+      boxEncodings: float32Data(out.box_encodings, 'box_encodings'),
+      scores: float32Data(out.class_scores, 'class_scores'),
+    };
+  }
+
+  /** Detections in normalised model-input coordinates. */
+  async detect(rgb: Uint8Array): Promise<SsdDetection[]> {
+    const { boxEncodings, scores } = await this.infer(rgb);
+    return this.decoder.decode(boxEncodings, scores);
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Domain errors. Each carries a stable `code` for programs and a message for people that
+ * says what was wrong and what to do. Argument errors use the built-in TypeError/RangeError.
+ */
+
+export type ErrorCode =
+  | 'IMAGE_INVALID'
+  | 'IMAGE_UNSUPPORTED_ENCODING'
+  | 'IMAGE_DECODE_FAILED'
+  | 'BAG_INVALID'
+  | 'BAG_UNSUPPORTED'
+  | 'BAG_OUTPUT_EXISTS'
+  | 'BAG_WRITE_FAILED'
+  | 'MESSAGE_INVALID'
+  | 'MESSAGE_UNKNOWN_TYPE'
+  | 'MODEL_MISSING'
+  | 'MODEL_CORRUPT'
+  | 'MODEL_UNSUPPORTED'
+  | 'MODEL_FETCH_FAILED'
+  | 'CONFIG_INVALID'
+  | 'ROS_UNAVAILABLE';
+
+/** Base class: a code, a message, and the underlying cause when there is one. */
+export class MobilenetRosError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** An image message or file that cannot be turned into pixels. */
+export class ImageError extends MobilenetRosError {}
+
+/** A bag that cannot be read or written. */
+export class BagError extends MobilenetRosError {}
+
+/** A message object that does not match its definition, or bytes that do not decode. */
+export class MessageError extends MobilenetRosError {}
+
+/** A model file that is missing, corrupt, or uses something we do not support. */
+export class ModelError extends MobilenetRosError {}
+
+/** A configuration file or parameter with an invalid value. */
+export class ConfigError extends MobilenetRosError {}
+
+/** ROS 2 is not sourced or rclnodejs cannot be loaded. */
+export class RosUnavailableError extends MobilenetRosError {}

@@ -1,0 +1,117 @@
+import type { Box } from '../postprocess/box.js';
+import { assertBgrMat } from './assertBgrMat.js';
+import cv from './cv.js';
+import type { Mat } from './cv.js';
+
+/** A colour as red, green, blue, each 0..255. */
+export type RgbColor = readonly [number, number, number];
+
+/** One box to draw, with its caption (e.g. "person 0.87"). */
+export interface OverlayItem {
+  /** Corners in pixels of the image drawn on. */
+  readonly box: Box;
+  readonly label: string;
+  /** Box and caption background. Default: a colour picked from the label text, stable per label. */
+  readonly color?: RgbColor;
+}
+
+// Distinct, saturated colours (RGB) that stay readable with black or white text.
+const PALETTE: readonly RgbColor[] = [
+  [230, 25, 75],
+  [60, 180, 75],
+  [255, 225, 25],
+  [0, 130, 200],
+  [245, 130, 48],
+  [145, 30, 180],
+  [70, 240, 240],
+  [240, 50, 230],
+  [210, 245, 60],
+  [0, 128, 128],
+];
+
+/**
+ * Draws boxes with captions (text on a filled background at the box's top edge) on a copy of a
+ * BGR frame, for debug overlays. Line width and text size follow the image size. Hershey fonts
+ * have only ASCII: accents are dropped ("José" -> "Jose") and other characters become '?'.
+ * Returns the new Mat, owned by the caller; `mat` is unchanged.
+ *
+ * @throws TypeError for a Mat that is not CV_8UC3; RangeError for a colour outside 0..255.
+ */
+export function drawDetections(mat: Mat, items: readonly OverlayItem[]): Mat {
+  assertBgrMat(mat);
+  const out = mat.copy();
+  try {
+    const side = Math.min(out.cols, out.rows);
+    const thickness = Math.max(1, Math.round(side / 320));
+    const fontScale = Math.min(2, Math.max(0.4, side / 800));
+    const font = cv.FONT_HERSHEY_SIMPLEX;
+    for (const item of items) {
+      const rgb = item.color ?? colorForLabel(item.label);
+      checkColor(rgb);
+      const [r, g, b] = rgb;
+      const color = new cv.Vec3(b, g, r);
+      const x0 = clampInt(item.box.xmin, out.cols - 1);
+      const y0 = clampInt(item.box.ymin, out.rows - 1);
+      const x1 = clampInt(item.box.xmax, out.cols - 1);
+      const y1 = clampInt(item.box.ymax, out.rows - 1);
+      out.drawRectangle(new cv.Point2(x0, y0), new cv.Point2(x1, y1), color, thickness, cv.LINE_AA);
+
+      const text = toAscii(item.label);
+      if (text === '') continue;
+      const { size, baseLine } = cv.getTextSize(text, font, fontScale, thickness);
+      const pad = thickness + 1;
+      const boxHeight = size.height + baseLine + 2 * pad;
+      // Above the box when there is room, else just inside its top edge.
+      const top = y0 - boxHeight >= 0 ? y0 - boxHeight : y0;
+      const left = Math.min(x0, Math.max(0, out.cols - size.width - 2 * pad));
+      out.drawRectangle(
+        new cv.Point2(left, top),
+        new cv.Point2(left + size.width + 2 * pad, top + boxHeight),
+        color,
+        cv.FILLED,
+      );
+      // Black text on light colours, white on dark (Rec. 601 luma).
+      const luma = 0.299 * r + 0.587 * g + 0.114 * b;
+      const ink = luma > 140 ? new cv.Vec3(0, 0, 0) : new cv.Vec3(255, 255, 255);
+      out.putText(
+        text,
+        new cv.Point2(left + pad, top + pad + size.height),
+        font,
+        fontScale,
+        ink,
+        thickness,
+        cv.LINE_AA,
+      );
+    }
+    return out;
+  } catch (err) {
+    out.release();
+    throw err;
+  }
+}
+
+/** The default colour for a label: the same label always gets the same colour. */
+export function colorForLabel(label: string): RgbColor {
+  let hash = 0;
+  for (let i = 0; i < label.length; i++) hash = (hash * 31 + label.charCodeAt(i)) >>> 0;
+  return PALETTE[hash % PALETTE.length]!;
+}
+
+function toAscii(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]/g, '?');
+}
+
+function clampInt(value: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(Math.max(Math.round(value), 0), max) : 0;
+}
+
+function checkColor(color: RgbColor): void {
+  if (color.length !== 3 || !color.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)) {
+    throw new RangeError(
+      `'color' must be 3 integers in [0, 255] (R, G, B), got ${JSON.stringify(color)}`,
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import type { ObjectDetection } from '../detection/objectDetection.js';
+import type { CameraFrame } from '../sources/cameraFrame.js';
+
+/** Milliseconds spent in each stage of one frame. */
+export interface StageTimings {
+  decodeMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+  postprocessMs: number;
+}
+
+/** What the pipeline made of one frame: plain data, no native handles. */
+export interface FrameResult {
+  readonly frame: CameraFrame;
+  /** Source image size in pixels (0 when the frame failed before decoding). */
+  readonly width: number;
+  readonly height: number;
+  readonly detections: readonly ObjectDetection[];
+  /** Set when this frame failed; the pipeline goes on with the next one. */
+  readonly error?: Error;
+  readonly timings: StageTimings;
+}

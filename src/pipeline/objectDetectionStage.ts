@@ -1,0 +1,92 @@
+import type { DetectorConfig } from '../config/detectorConfig.js';
+import type { ObjectDetection } from '../detection/objectDetection.js';
+import type { SsdDetector } from '../detection/ssdDetector.js';
+import { MessageError, MobilenetRosError } from '../errors.js';
+import { decodeFrameImage, type FrameImage } from '../image/frameImage.js';
+import { mapBoxToSource } from '../image/modelInputTransform.js';
+import { formatStamp, type CameraFrame } from '../sources/cameraFrame.js';
+import type { FrameResult, StageTimings } from './frameResult.js';
+import type { FrameStage } from './processFrames.js';
+
+/** Called with the decoded image and the result while the image is still alive (e.g. to draw). */
+export type ImageObserver = (image: FrameImage, result: FrameResult) => void;
+
+/**
+ * Decode -> preprocess -> SSD -> boxes in source pixels. A frame that cannot be decoded, or
+ * fails anywhere, gives a result with `error` set; the stage goes on with the next frame.
+ * Owns nothing but its settings: the detector belongs to whoever created it.
+ */
+export class ObjectDetectionStage implements FrameStage {
+  constructor(
+    private readonly detector: SsdDetector,
+    private config: DetectorConfig,
+    private readonly observer?: ImageObserver,
+  ) {
+    this.applyDecoderOptions(config);
+  }
+
+  /** Changes thresholds and NMS at run time; an invalid value throws and the old settings stay. */
+  reconfigure(config: DetectorConfig): void {
+    this.applyDecoderOptions(config);
+    this.config = config;
+  }
+
+  async process(frame: CameraFrame): Promise<FrameResult> {
+    const timings: StageTimings = { decodeMs: 0, preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
+    let image: FrameImage | undefined;
+    try {
+      if (frame.payload.kind === 'invalid') {
+        if (frame.payload.error instanceof MobilenetRosError) throw frame.payload.error;
+        throw new MessageError(
+          'MESSAGE_INVALID',
+          `message on ${frame.topic} at ${formatStamp(frame.header)} cannot be deserialized: ${frame.payload.error.message}`,
+          { cause: frame.payload.error },
+        );
+      }
+      let t = performance.now();
+      image = decodeFrameImage(frame.payload);
+      timings.decodeMs = performance.now() - t;
+
+      t = performance.now();
+      const input = image.modelInput({
+        width: this.detector.width,
+        height: this.detector.height,
+        resize: this.config.resize,
+        channelOrder: 'rgb',
+      });
+      timings.preprocessMs = performance.now() - t;
+
+      t = performance.now();
+      const raw = await this.detector.detect(input.data);
+      timings.inferenceMs = performance.now() - t;
+
+      t = performance.now();
+      const detections = raw.map(
+        (d): ObjectDetection => ({
+          classId: d.classIndex,
+          label: this.detector.labels.name(d.classIndex),
+          score: d.score,
+          box: mapBoxToSource(d.box, input.transform),
+        }),
+      );
+      timings.postprocessMs = performance.now() - t;
+      const result: FrameResult = { frame, width: image.width, height: image.height, detections, timings };
+      this.observer?.(image, result);
+      return result;
+    } catch (error) {
+      const reason = error instanceof Error ? error : new Error(String(error));
+      return { frame, width: image?.width ?? 0, height: image?.height ?? 0, detections: [], error: reason, timings };
+    } finally {
+      image?.close();
+    }
+  }
+
+  private applyDecoderOptions(config: DetectorConfig): void {
+    this.detector.configure({
+      scoreThreshold: config.scoreThreshold,
+      iouThreshold: config.iouThreshold,
+      maxDetections: config.maxDetections,
+      nms: config.nms === 'per_class' ? 'per-class' : 'class-agnostic',
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import type { FrameResult } from './frameResult.js';
+import { formatStamp } from '../sources/cameraFrame.js';
+
+/** Counts over a run: frames, detections per label, per-frame errors, throughput. */
+export class RunSummary {
+  frames = 0;
+  failed = 0;
+  readonly perLabel = new Map<string, number>();
+  readonly errors: string[] = [];
+  private readonly started = process.hrtime.bigint();
+
+  add(result: FrameResult): void {
+    this.frames++;
+    if (result.error !== undefined) {
+      this.failed++;
+      this.errors.push(`${result.frame.topic} @ ${formatStamp(result.frame.header)}: ${result.error.message}`);
+      return;
+    }
+    for (const d of result.detections) this.perLabel.set(d.label, (this.perLabel.get(d.label) ?? 0) + 1);
+  }
+
+  get seconds(): number {
+    return Number(process.hrtime.bigint() - this.started) / 1e9;
+  }
+
+  get framesPerSecond(): number {
+    return this.frames / Math.max(this.seconds, 1e-9);
+  }
+
+  /** Human-readable report, one fact per line. */
+  format(): string {
+    const labels = [...this.perLabel.entries()].sort((a, b) => b[1] - a[1]);
+    const lines = [
+      `frames: ${this.frames} (${this.frames - this.failed} processed, ${this.failed} failed)`,
+      `time: ${this.seconds.toFixed(2)} s, ${this.framesPerSecond.toFixed(1)} frames/s`,
+      `detections: ${labels.reduce((n, [, c]) => n + c, 0)}${labels.length ? ' (' + labels.map(([l, c]) => `${l} ${c}`).join(', ') + ')' : ''}`,
+    ];
+    if (this.errors.length > 0) {
+      lines.push('per-frame errors:');
+      for (const e of this.errors.slice(0, 20)) lines.push(`  ${e}`);
+      if (this.errors.length > 20) lines.push(`  ... and ${this.errors.length - 20} more`);
+    }
+    return lines.join('\n');
+  }
+}
