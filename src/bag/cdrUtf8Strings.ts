@@ -11,9 +11,15 @@ const textEncoder = new TextEncoder();
 export function cdrWriterHandlesUtf8(): boolean {
   const writer = new CdrWriter({ size: 16 });
   writer.string('é');
-  // 4 bytes of encapsulation header, a uint32 length, then 'é' (2 bytes) and NUL.
+  // 4 bytes of encapsulation header, a uint32 length of 3, then 'é' (2 bytes) and NUL.
   const data = writer.data;
-  return data.byteLength === 11 && data[4] === 3 && data[5] === 0xc3 && data[6] === 0xa9;
+  return (
+    data.byteLength === 11 &&
+    data[4] === 3 &&
+    data[8] === 0xc3 &&
+    data[9] === 0xa9 &&
+    data[10] === 0
+  );
 }
 
 let installed = false;

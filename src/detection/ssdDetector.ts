@@ -52,7 +52,8 @@ export class SsdDetector {
         iouThreshold: pp.nmsIouThreshold,
         scoreThreshold: 0.5,
         maxDetections: pp.maxDetections,
-        detectionsPerClass: pp.detectionsPerClass,
+        // TFLite's own default when the model leaves it unset (this one stores 0).
+        detectionsPerClass: pp.detectionsPerClass > 0 ? pp.detectionsPerClass : 100,
         ...options.decoder,
       },
     );

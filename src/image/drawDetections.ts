@@ -54,7 +54,7 @@ export function drawDetections(mat: Mat, items: readonly OverlayItem[]): Mat {
       const y0 = clampInt(item.box.ymin, out.rows - 1);
       const x1 = clampInt(item.box.xmax, out.cols - 1);
       const y1 = clampInt(item.box.ymax, out.rows - 1);
-      out.drawRectangle(new cv.Point2(x0, y0), new cv.Point2(x1, y1), color, thickness, cv.LINE_AA);
+      out.drawRectangle(new cv.Point2(x0, y0), new cv.Point2(x1, y1), color, thickness, cv.LINE_8);
 
       const text = toAscii(item.label);
       if (text === '') continue;

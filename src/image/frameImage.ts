@@ -5,7 +5,9 @@ import { toModelInput, type ModelInput, type ModelInputOptions } from './toModel
 import type { CompressedImage, Image } from '../messages/types.js';
 
 /** A frame's pixels: raw or compressed message content. */
-export type ImageMessage = { readonly kind: 'raw'; readonly image: Image } | { readonly kind: 'compressed'; readonly image: CompressedImage };
+export type ImageMessage =
+  | { readonly kind: 'raw'; readonly image: Image }
+  | { readonly kind: 'compressed'; readonly image: CompressedImage };
 
 /**
  * One decoded frame (8-bit BGR), owned by whoever decoded it: every stage reads from it and
@@ -45,5 +47,7 @@ export class FrameImage {
 
 /** Decodes a raw or compressed image message. Throws ImageError for bad input. */
 export function decodeFrameImage(message: ImageMessage): FrameImage {
-  return new FrameImage(message.kind === 'raw' ? decodeImage(message.image) : decodeCompressed(message.image));
+  return new FrameImage(
+    message.kind === 'raw' ? decodeImage(message.image) : decodeCompressed(message.image),
+  );
 }

@@ -102,8 +102,8 @@ export function computeModelInputTransform(
     content,
     scaleX: inputWidth * pxX,
     scaleY: inputHeight * pxY,
-    offsetX: -content.x * pxX,
-    offsetY: -content.y * pxY,
+    offsetX: (0 - content.x) * pxX, // 0 - x: no -0 when there is no padding
+    offsetY: (0 - content.y) * pxY,
   };
 }
 

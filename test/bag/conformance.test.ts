@@ -203,9 +203,7 @@ describe('rosbag2 conformance (bags written by ROS 2)', function () {
         const prefix = metadataFile.slice(0, -'metadata.yaml'.length);
         const bagFile = all.find((f) => f.startsWith(prefix) && /\.(mcap|db3)$/.test(f));
         assert.ok(bagFile, `no bag beside ${metadataFile}`);
-        const metadata = parseYaml(
-          await readFile(path.join(rosbag2Dir, metadataFile), 'utf8'),
-        ) as {
+        const metadata = parseYaml(await readFile(path.join(rosbag2Dir, metadataFile), 'utf8')) as {
           rosbag2_bagfile_information: {
             relative_file_paths: string[];
             topics_with_message_count: {

@@ -20,7 +20,10 @@ import {
 } from '../../src/messages/types.js';
 import { tempDir } from './bagTestSupport.js';
 
-const header: Header = { stamp: { sec: 1_700_000_000, nanosec: 123_456_789 }, frame_id: 'cámara_王' };
+const header: Header = {
+  stamp: { sec: 1_700_000_000, nanosec: 123_456_789 },
+  frame_id: 'cámara_王',
+};
 
 const image: Image = {
   header,
@@ -114,7 +117,13 @@ describe('McapBagWriter', function () {
     const bag = await openBag(file);
     try {
       assert.deepEqual(
-        bag.topics.map((t) => [t.name, t.type, t.messageCount, t.schemaEncoding, t.messageEncoding]),
+        bag.topics.map((t) => [
+          t.name,
+          t.type,
+          t.messageCount,
+          t.schemaEncoding,
+          t.messageEncoding,
+        ]),
         samples.map(([topic, type]) => [topic, type, 3, 'ros2msg', 'cdr']),
       );
       const codecs = new Map(
@@ -147,7 +156,9 @@ describe('McapBagWriter', function () {
 
     const handle = await open(file, 'r');
     try {
-      const reader = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle) });
+      const reader = await McapIndexedReader.Initialize({
+        readable: new FileHandleReadable(handle),
+      });
       const pkg = JSON.parse(
         await readFile(new URL('../../../package.json', import.meta.url), 'utf8'),
       ) as { version: string };
@@ -213,7 +224,11 @@ describe('McapBagWriter', function () {
   it('writes to <path>.partial until close(), which is idempotent', async function () {
     const file = path.join(tmp.dir, 'partial.mcap');
     const writer = await McapBagWriter.create(file);
-    await writer.addTopic('/labels', MessageTypes.LabelInfo, registry.schemaText(MessageTypes.LabelInfo));
+    await writer.addTopic(
+      '/labels',
+      MessageTypes.LabelInfo,
+      registry.schemaText(MessageTypes.LabelInfo),
+    );
     const entries = await readdir(tmp.dir);
     assert.ok(entries.includes('partial.mcap.partial'));
     assert.ok(!entries.includes('partial.mcap'));
