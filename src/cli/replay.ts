@@ -81,7 +81,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
                 summary.add(result);
                 progress.update(summary.frames, summary.framesPerSecond);
               },
-              error: (error: unknown) => reject(error as Error),
+              error: (error: Error) => reject(error),
               complete: () => resolve(),
             });
           options.signal?.addEventListener(

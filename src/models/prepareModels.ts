@@ -52,7 +52,7 @@ export async function prepareModels(options: PrepareOptions): Promise<PreparedMo
     }
     log(`${name}: preparing (${entry.description})`);
     const sources = await readSources(manifest, entry, name, cacheDir);
-    const outputs = await runRecipe(entry, sources, name);
+    const outputs = runRecipe(entry, sources, name);
     for (const [role, prepared] of Object.entries(entry.outputs)) {
       const bytes = outputs.get(role);
       if (bytes === undefined) throw new Error(`recipe ${entry.recipe} produced no '${role}' file for ${name}`);
@@ -101,7 +101,7 @@ async function readSource(manifest: ModelManifest, source: SourceFile, label: st
   return bytes;
 }
 
-async function runRecipe(entry: ModelEntry, sources: Map<string, Buffer>, name: string): Promise<Map<string, Uint8Array>> {
+function runRecipe(entry: ModelEntry, sources: Map<string, Buffer>, name: string): Map<string, Uint8Array> {
   const source = (role: string): Buffer => {
     const bytes = sources.get(role);
     if (bytes === undefined) throw new ModelError('MODEL_CORRUPT', `${name}: recipe ${entry.recipe} needs a '${role}' source`);
