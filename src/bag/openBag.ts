@@ -9,6 +9,7 @@ import { MessageRegistry } from '../messages/messageRegistry.js';
 import type { BagReader } from './bagReader.js';
 import { readBagMetadata } from './bagMetadata.js';
 import { McapBagReader } from './mcapBagReader.js';
+import { mcapDecompressHandlers } from './mcapDecompressors.js';
 import { MultiFileBagReader } from './multiFileBagReader.js';
 import { Sqlite3BagReader } from './sqliteBagReader.js';
 
@@ -30,6 +31,7 @@ export interface OpenBagOptions {
   readonly registry?: MessageRegistry;
   /**
    * MCAP chunk decompressors by compression name (`zstd`, `lz4`), as @mcap/core takes them.
+   * Default: zstd and lz4 (mcapDecompressHandlers); `{}` reads only uncompressed chunks.
    * Default none: an MCAP with compressed chunks is BAG_UNSUPPORTED.
    */
   readonly decompressHandlers?: McapTypes.DecompressHandlers;
@@ -45,7 +47,7 @@ export interface OpenBagOptions {
 export async function openBag(bagPath: string, options: OpenBagOptions = {}): Promise<BagReader> {
   const context: OpenContext = {
     registry: options.registry ?? MessageRegistry.withBuiltins(),
-    decompressHandlers: options.decompressHandlers ?? {},
+    decompressHandlers: options.decompressHandlers ?? (await mcapDecompressHandlers()),
   };
   const kind = await pathKind(bagPath);
   if (kind === 'directory') {

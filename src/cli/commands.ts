@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { benchCommand } from './benchCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { detectCommand } from './detectCommand.js';
 import { mobilenetCommand } from './mobilenetCommand.js';
@@ -7,5 +8,5 @@ import { replayCommand } from './replayCommand.js';
 
 /** Every subcommand, in the order `--help` lists them. */
 export function commands(): Command[] {
-  return [demoCommand(), replayCommand(), detectCommand(), modelsCommand(), mobilenetCommand()];
+  return [demoCommand(), replayCommand(), detectCommand(), benchCommand(), modelsCommand(), mobilenetCommand()];
 }

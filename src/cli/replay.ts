@@ -4,6 +4,7 @@ import { SsdDetector } from '../detection/ssdDetector.js';
 import { annotateDetections } from '../image/annotate.js';
 import { writeImageFile } from '../image/writeImageFile.js';
 import { ObjectDetectionStage, type ImageObserver } from '../pipeline/objectDetectionStage.js';
+import type { FrameResult } from '../pipeline/frameResult.js';
 import { processFrames } from '../pipeline/processFrames.js';
 import { RunSummary } from '../pipeline/runSummary.js';
 import { DetectionBagSink } from '../sinks/detectionBagSink.js';
@@ -31,6 +32,8 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   /** Progress display. Default: stderr when it is a terminal. */
   progress?: NodeJS.WriteStream;
+  /** Called once per frame after its messages are written, with the time since the frame was read. */
+  onWritten?: (result: FrameResult, latencyMs: number) => void;
 }
 
 export interface ReplayResult {
@@ -73,6 +76,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
             .pipe(
               concatMap(async (result) => {
                 await sink.write(result);
+                options.onWritten?.(result, Number(process.hrtime.bigint() - result.frame.receivedAt) / 1e6);
                 return result;
               }),
             )

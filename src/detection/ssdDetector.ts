@@ -25,6 +25,9 @@ export interface SsdDetectorOptions {
  * TypeScript post-processing. Owns the session; close() it.
  */
 export class SsdDetector {
+  /** Inference calls run one at a time, in call order (see infer). */
+  private queue: Promise<unknown> = Promise.resolve();
+
   private constructor(
     private readonly session: ModelSession,
     private decoder: SsdDecoder,
@@ -90,7 +93,12 @@ export class SsdDetector {
     if (rgb.length !== expected) {
       throw new RangeError(`detector input must be ${this.width}x${this.height}x3 = ${expected} bytes, got ${rgb.length}`);
     }
-    const out = await this.session.run({ image: { type: 'uint8', data: rgb, dims: this.inputShape } });
+    // One run at a time, first come first served: concurrent runs would only fight over the
+    // same cores, and FIFO order lets callers prepare the next frame while this one runs
+    // without reordering results.
+    const run = this.queue.then(() => this.session.run({ image: { type: 'uint8', data: rgb, dims: this.inputShape } }));
+    this.queue = run.catch(() => undefined);
+    const out = await run;
     return {
       boxEncodings: float32Data(out.box_encodings, 'box_encodings'),
       scores: float32Data(out.class_scores, 'class_scores'),

@@ -40,7 +40,7 @@ const STEM = { kernel: 3, stride: 2, channels: 32 } as const;
  * The 13 depthwise separable blocks of Table 1 at alpha 1: the stride of each block's depthwise
  * layer and the output channels of its pointwise layer. Table 1 prints "s2" for the depthwise
  * layer of block 13, but its input and output are both 7x7 there, so the stride is 1 (as in the
- * TF-Slim reference code); see docs/mobilenet.md.
+ * TF-Slim reference code); see src/mobilenet/README.md.
  */
 const BLOCKS: readonly { readonly stride: 1 | 2; readonly channels: number }[] = [
   { stride: 1, channels: 64 },

@@ -11,7 +11,7 @@ export const PAPER_SOURCE = 'Howard et al. 2017 (arXiv:1704.04861), Tables 4, 6,
  * The TF-Slim model table: tensorflow/models, research/slim/nets/mobilenet_v1.md, float
  * checkpoints `mobilenet_v1_2018_02_22`. The only source with all 16 cells; these are later
  * retrained checkpoints, not the paper's models, and their MAC counts differ from the paper's in
- * places (see docs/mobilenet.md).
+ * places (see src/mobilenet/README.md).
  */
 export const TF_SLIM_SOURCE =
   'TF-Slim mobilenet_v1.md (tensorflow/models research/slim/nets), checkpoints mobilenet_v1_2018_02_22';

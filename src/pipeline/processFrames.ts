@@ -1,25 +1,38 @@
-import { concatMap, type Observable } from 'rxjs';
+import { mergeMap, type Observable } from 'rxjs';
 import type { FrameSource } from '../sources/frameSource.js';
 import type { CameraFrame } from '../sources/cameraFrame.js';
 import type { FrameResult } from './frameResult.js';
+import { restoreOrder } from './restoreOrder.js';
 
 /** Turns one frame into its result. Per-frame failures are returned in the result, not thrown. */
 export interface FrameStage {
   process(frame: CameraFrame): Promise<FrameResult>;
 }
 
+/** Options of {@link processFrames}. */
+export interface ProcessFramesOptions {
+  /**
+   * Frames in flight. Default 2: the next frame is decoded and preprocessed while the current
+   * one is in inference. Results keep the source's order because inference runs first come,
+   * first served (SsdDetector queues its runs), and restoreOrder() holds a frame that failed fast
+   * until the ones before it are out.
+   */
+  concurrency?: number;
+}
+
 /**
- * The pipeline for ordered sources (bags, files): every frame is processed, one at a time, in
- * order, and the source is told when each is done so it reads only a little ahead.
+ * The pipeline for ordered sources (bags, files): every frame is processed, in order, and the
+ * source is told when each is done so it reads only a little ahead.
  */
-export function processFrames(source: FrameSource, stage: FrameStage): Observable<FrameResult> {
+export function processFrames(source: FrameSource, stage: FrameStage, options: ProcessFramesOptions = {}): Observable<FrameResult> {
   return source.frames.pipe(
-    concatMap(async (frame) => {
+    mergeMap(async (frame, index) => {
       try {
-        return await stage.process(frame);
+        return [index, await stage.process(frame)] as const;
       } finally {
         source.frameDone();
       }
-    }),
+    }, options.concurrency ?? 2),
+    restoreOrder(),
   );
 }

@@ -314,7 +314,7 @@ describe('openBag', function () {
 
     it('an MCAP with compressed chunks and no decompressor', async function () {
       await rejectsWith(
-        openBag(talkerMcap),
+        openBag(talkerMcap, { decompressHandlers: {} }),
         'BAG_UNSUPPORTED',
         /compressed with zstd, and no decompressor.*mcap decompress/,
       );

@@ -39,7 +39,7 @@ describe('referenceData', () => {
     }
   });
 
-  it('matches the TF-Slim MACs column for 10 of 16 models (the rest are listed in docs/mobilenet.md)', () => {
+  it('matches the TF-Slim MACs column for 10 of 16 models (the rest are listed in src/mobilenet/README.md)', () => {
     const differ: string[] = [];
     for (const alpha of ALPHAS) {
       for (const resolution of RESOLUTIONS) {

@@ -1,0 +1,30 @@
+import { Command } from 'commander';
+import { formatDetectionBench, runDetectionBench } from '../bench/detectionBench.js';
+import { configFrom } from './configOption.js';
+
+/** `mobilenet-ros bench`: the detector's speed, bare and through the full replay path. */
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('time the detector: a bare session.run loop (the limit) and the full replay path on 640x480 JPEG frames')
+    .option('--frames <n>', 'frames per measurement', '200')
+    .option('--threads <n>', 'intra-op threads (default: the config, else the number of cores)')
+    .option('--form <form>', "model form: 'qdq' or 'float' (default: the config, else qdq)")
+    .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
+    .action(async (options: { frames: string; threads?: string; form?: string; config?: string }) => {
+      const base = configFrom(options.config);
+      const frames = Number(options.frames);
+      if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`'--frames' must be an integer >= 1, got ${options.frames}`);
+      const threads = options.threads === undefined ? base.inference.threads : Number(options.threads);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+        throw new RangeError(`'--threads' must be an integer in [1, 64], got ${options.threads}`);
+      }
+      const form = options.form ?? base.detector.modelForm;
+      if (form !== 'qdq' && form !== 'float') throw new RangeError(`'--form' must be 'qdq' or 'float', got ${form}`);
+      const result = await runDetectionBench({
+        config: { ...base, inference: { threads }, detector: { ...base.detector, modelForm: form } },
+        frames,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`${formatDetectionBench(result)}\n`);
+    });
+}
