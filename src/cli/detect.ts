@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom, toArray, tap } from 'rxjs';
 import type { AppConfig } from '../config/detectorConfig.js';
-import { SsdDetector } from '../detection/ssdDetector.js';
 import { annotateDetections } from '../image/annotate.js';
 import { writeImageFile } from '../image/writeImageFile.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
-import { ObjectDetectionStage, type ImageObserver } from '../pipeline/objectDetectionStage.js';
+import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
+import type { ImageObserver } from '../pipeline/objectDetectionStage.js';
 import { processFrames } from '../pipeline/processFrames.js';
 import { ImageFileSource } from '../sources/imageFileSource.js';
 
@@ -22,22 +22,17 @@ export interface DetectOptions {
 
 /** Runs the detector over image files; failures are results with `error`, never thrown. */
 export async function runDetect(options: DetectOptions): Promise<FrameResult[]> {
-  const detector = await SsdDetector.create({
-    modelsDir: options.config.modelsDir,
-    form: options.config.detector.modelForm,
-    session: { intraOpThreads: options.config.inference.threads },
-  });
+  const pipeline = await DetectionPipeline.create(options.config, { observer: annotator(options.annotateDir) });
   try {
-    const stage = new ObjectDetectionStage(detector, options.config.detector, annotator(options.annotateDir));
     const source = new ImageFileSource(options.images);
     return await lastValueFrom(
-      processFrames(source, stage).pipe(
+      processFrames(source, pipeline.stage).pipe(
         tap((result) => options.onResult?.(result)),
         toArray(),
       ),
     );
   } finally {
-    await detector.close();
+    await pipeline.close();
   }
 }
 

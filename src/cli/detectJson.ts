@@ -14,6 +14,9 @@ export function detectJsonLine(result: FrameResult): string {
       label: d.label,
       score: round(d.score, 4),
       bbox: [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].map((v) => round(v, 1)),
+      ...(d.classification === undefined
+        ? {}
+        : { classification: d.classification.map((c) => ({ label: c.label, score: round(c.score, 4) })) }),
     })),
   });
 }

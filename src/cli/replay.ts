@@ -1,9 +1,9 @@
 import { openBag } from '../bag/openBag.js';
 import type { AppConfig } from '../config/detectorConfig.js';
-import { SsdDetector } from '../detection/ssdDetector.js';
 import { annotateDetections } from '../image/annotate.js';
 import { writeImageFile } from '../image/writeImageFile.js';
-import { ObjectDetectionStage, type ImageObserver } from '../pipeline/objectDetectionStage.js';
+import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
+import type { ImageObserver } from '../pipeline/objectDetectionStage.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
 import { processFrames } from '../pipeline/processFrames.js';
 import { RunSummary } from '../pipeline/runSummary.js';
@@ -51,28 +51,22 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const annotated: string[] = [];
   try {
     const source = new BagFrameSource(reader, { topics: options.topics });
-    const detector = await SsdDetector.create({
-      modelsDir: options.config.modelsDir,
-      form: options.config.detector.modelForm,
-      session: { intraOpThreads: options.config.inference.threads },
-    });
+    const pipeline = await DetectionPipeline.create(options.config, { observer: annotationObserver(options, annotated) });
     try {
       const sink = await DetectionBagSink.create(options.output, {
         force: options.force,
         imageTopics: source.topics,
         includeImages: options.images ?? true,
-        labels: detector.labels,
+        labels: pipeline.detector.labels,
         scoreThreshold: options.config.detector.scoreThreshold,
       });
       const summary = new RunSummary();
       let interrupted = false;
       try {
-        const observer = annotationObserver(options, annotated);
-        const stage = new ObjectDetectionStage(detector, options.config.detector, observer);
         const total = source.topics.reduce((n, t) => n + t.messageCount, 0);
         const progress = new ProgressLine(options.progress ?? process.stderr, total);
         await new Promise<void>((resolve, reject) => {
-          const subscription = processFrames(source, stage)
+          const subscription = processFrames(source, pipeline.stage)
             .pipe(
               concatMap(async (result) => {
                 await sink.write(result);
@@ -104,7 +98,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
       }
       return { summary, interrupted, annotated };
     } finally {
-      await detector.close();
+      await pipeline.close();
     }
   } finally {
     await reader.close();

@@ -1,3 +1,5 @@
+import type { ClassifierConfig } from './classifierConfig.js';
+
 /**
  * Settings of the object detector stage. Parsed once (see parseConfig) into this readonly
  * form; every field has a documented default.
@@ -27,4 +29,6 @@ export interface AppConfig {
   readonly modelsDir: string;
   readonly detector: DetectorConfig;
   readonly inference: InferenceConfig;
+  /** The optional crop classifier; undefined when not configured. */
+  readonly classifier?: ClassifierConfig;
 }

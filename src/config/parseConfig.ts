@@ -4,6 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from '../errors.js';
 import { defaultModelsDir } from '../models/manifest.js';
+import { parseClassifierConfig } from './classifierConfig.js';
 import type { AppConfig, DetectorConfig } from './detectorConfig.js';
 
 /** The configuration used when no file or parameter says otherwise. */
@@ -78,6 +79,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
     modelsDir: modelsDir === undefined ? defaults.modelsDir : path.resolve(baseDir, modelsDir),
     detector,
     inference: { threads: inf.integer('threads', 1, 64) ?? defaults.inference.threads },
+    classifier: parseClassifierConfig((input as Record<string, unknown>).classifier, source, baseDir),
   };
 }
 
@@ -95,7 +97,8 @@ class Reader {
     } else if (isRecord(value)) {
       this.map = value;
     } else {
-      throw this.error(prefix === '' ? '(root)' : prefix.slice(0, -1), 'must be a mapping', value);
+      const where = prefix === '' ? '(root)' : prefix.slice(0, -1);
+      throw new ConfigError('CONFIG_INVALID', `${source}: '${where}' must be a mapping, got ${JSON.stringify(value)}`);
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Classification } from '../classification/cropClassifier.js';
 import type { Box } from '../postprocess/box.js';
 
 /** One detected object in pixels of the source image. */
@@ -8,4 +9,6 @@ export interface ObjectDetection {
   readonly score: number;
   /** Corners in source-image pixels, clamped to the image. */
   readonly box: Box;
+  /** The crop classifier's top-k for this box, when the classifier ran on it. */
+  readonly classification?: readonly Classification[];
 }

@@ -1,7 +1,10 @@
 import type { Mat } from './cv.js';
 import { decodeCompressed } from './decodeCompressed.js';
 import { decodeImage } from './decodeImage.js';
+import { cropMat } from './cropMat.js';
 import { toModelInput, type ModelInput, type ModelInputOptions } from './toModelInput.js';
+import { toModelTensor, type ModelTensor, type ModelTensorOptions } from './toModelTensor.js';
+import type { Box } from '../postprocess/box.js';
 import type { CompressedImage, Image } from '../messages/types.js';
 
 /** A frame's pixels: raw or compressed message content. */
@@ -29,6 +32,16 @@ export class FrameImage {
   /** The model input (resized, channel order, packed bytes) and its mapping back to pixels. */
   modelInput(options: ModelInputOptions): ModelInput {
     return toModelInput(this.bgr(), options);
+  }
+
+  /** A crop of the frame (pixels of `box`, clipped to the image) as a normalised float tensor. */
+  cropTensor(box: Box, options: ModelTensorOptions): ModelTensor {
+    const crop = cropMat(this.bgr(), box);
+    try {
+      return toModelTensor(crop, options);
+    } finally {
+      crop.release();
+    }
   }
 
   /** The underlying BGR Mat, for code inside src/image/. Valid until close(). */

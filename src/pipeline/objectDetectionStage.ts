@@ -1,3 +1,4 @@
+import type { CropClassifier } from '../classification/cropClassifier.js';
 import type { DetectorConfig } from '../config/detectorConfig.js';
 import type { ObjectDetection } from '../detection/objectDetection.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
@@ -21,6 +22,8 @@ export class ObjectDetectionStage implements FrameStage {
     private readonly detector: SsdDetector,
     private config: DetectorConfig,
     private readonly observer?: ImageObserver,
+    /** Optional crop classifier for the detections of its classes (not owned). */
+    private readonly classifier?: CropClassifier,
   ) {
     this.applyDecoderOptions(config);
   }
@@ -70,7 +73,8 @@ export class ObjectDetectionStage implements FrameStage {
         }),
       );
       timings.postprocessMs = performance.now() - t;
-      const result: FrameResult = { frame, width: image.width, height: image.height, detections, timings };
+      const classified = this.classifier === undefined ? detections : await this.classify(this.classifier, image, detections);
+      const result: FrameResult = { frame, width: image.width, height: image.height, detections: classified, timings };
       this.observer?.(image, result);
       return result;
     } catch (error) {
@@ -79,6 +83,17 @@ export class ObjectDetectionStage implements FrameStage {
     } finally {
       image?.close();
     }
+  }
+
+  private async classify(classifier: CropClassifier, image: FrameImage, detections: ObjectDetection[]): Promise<ObjectDetection[]> {
+    const selected = detections.filter((d) => classifier.appliesTo(d.label));
+    if (selected.length === 0) return detections;
+    const results = await classifier.classify(image, selected.map((d) => d.box));
+    const byDetection = new Map(selected.map((d, i) => [d, results[i] ?? []]));
+    return detections.map((d) => {
+      const classification = byDetection.get(d);
+      return classification === undefined ? d : { ...d, classification };
+    });
   }
 
   private applyDecoderOptions(config: DetectorConfig): void {

@@ -1,27 +1,26 @@
 import type { ObjectDetection } from '../detection/objectDetection.js';
 import type { Detection2D, Detection2DArray, Header, ObjectHypothesisWithPose } from '../messages/types.js';
 
-/** Extra hypotheses for one detection, e.g. a crop classifier's top-k (see the classifier stage). */
-export type ExtraHypotheses = readonly { classId: string; score: number }[];
+/**
+ * Prefix of the class_id of crop-classifier results in Detection2D.results: the detector's own
+ * class comes first with a numeric id ("0"); classifier results follow as "classifier:<label>".
+ */
+export const CLASSIFIER_PREFIX = 'classifier:';
 
 /**
  * Builds vision_msgs/Detection2DArray from detections in source pixels. The header is the
  * frame's, unchanged. Each Detection2D's first result is the detector's class: class_id is the
  * label's numeric id as a string (names come from LabelInfo); further results may follow.
  */
-export function detection2DArray(
-  header: Header,
-  detections: readonly ObjectDetection[],
-  extra: (index: number) => ExtraHypotheses = () => [],
-): Detection2DArray {
+export function detection2DArray(header: Header, detections: readonly ObjectDetection[]): Detection2DArray {
   return {
     header,
     detections: detections.map(
-      (d, index): Detection2D => ({
+      (d): Detection2D => ({
         header,
         results: [
           hypothesis(String(d.classId), d.score),
-          ...extra(index).map((h) => hypothesis(h.classId, h.score)),
+          ...(d.classification ?? []).map((c) => hypothesis(`${CLASSIFIER_PREFIX}${c.label}`, c.score)),
         ],
         bbox: {
           center: {

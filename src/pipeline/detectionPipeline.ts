@@ -1,0 +1,42 @@
+import { CropClassifier } from '../classification/cropClassifier.js';
+import type { AppConfig } from '../config/detectorConfig.js';
+import { SsdDetector } from '../detection/ssdDetector.js';
+import { ObjectDetectionStage, type ImageObserver } from './objectDetectionStage.js';
+
+/**
+ * The models of the detection pipeline, loaded from one config: the SSD detector and, when
+ * configured, the crop classifier, with the stage that runs them. Owns the models; close() it.
+ * The ROS node, `replay`, `detect` and `bench` all build their pipeline here.
+ */
+export class DetectionPipeline {
+  private closed = false;
+
+  private constructor(
+    readonly detector: SsdDetector,
+    readonly classifier: CropClassifier | undefined,
+    readonly stage: ObjectDetectionStage,
+  ) {}
+
+  static async create(config: AppConfig, options: { observer?: ImageObserver } = {}): Promise<DetectionPipeline> {
+    const session = { intraOpThreads: config.inference.threads };
+    const detector = await SsdDetector.create({ modelsDir: config.modelsDir, form: config.detector.modelForm, session });
+    let classifier: CropClassifier | undefined;
+    try {
+      classifier = config.classifier === undefined ? undefined : await CropClassifier.create(config.classifier, session);
+      const stage = new ObjectDetectionStage(detector, config.detector, options.observer, classifier);
+      return new DetectionPipeline(detector, classifier, stage);
+    } catch (error) {
+      await classifier?.close();
+      await detector.close();
+      throw error;
+    }
+  }
+
+  /** Releases every model. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.classifier?.close();
+    await this.detector.close();
+  }
+}
