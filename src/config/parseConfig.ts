@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import { ConfigError } from '../errors.js';
 import { defaultModelsDir } from '../models/manifest.js';
 import { parseClassifierConfig } from './classifierConfig.js';
+import { ConfigReader, isRecord } from './configReader.js';
 import type { AppConfig, DetectorConfig } from './detectorConfig.js';
 
 /** The configuration used when no file or parameter says otherwise. */
@@ -60,7 +61,7 @@ function rosParameters(document: unknown): unknown {
 export function parseConfig(input: unknown, source = 'config', baseDir = process.cwd()): AppConfig {
   const defaults = defaultConfig();
   if (input === undefined || input === null) return defaults;
-  const root = new Reader(input, source, '');
+  const root = new ConfigReader(input, source, '');
   root.only(['models_dir', 'detector', 'inference', 'cameras', 'faces', 'classifier', 'outputs', 'node']);
   const det = root.child('detector');
   det.only(['model_form', 'score_threshold', 'iou_threshold', 'nms', 'max_detections', 'resize']);
@@ -81,82 +82,4 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
     inference: { threads: inf.integer('threads', 1, 64) ?? defaults.inference.threads },
     classifier: parseClassifierConfig((input as Record<string, unknown>).classifier, source, baseDir),
   };
-}
-
-/** Typed, path-aware access to one mapping of an untrusted document. */
-class Reader {
-  private readonly map: Record<string, unknown>;
-
-  constructor(
-    value: unknown,
-    private readonly source: string,
-    private readonly prefix: string,
-  ) {
-    if (value === undefined || value === null) {
-      this.map = {};
-    } else if (isRecord(value)) {
-      this.map = value;
-    } else {
-      const where = prefix === '' ? '(root)' : prefix.slice(0, -1);
-      throw new ConfigError('CONFIG_INVALID', `${source}: '${where}' must be a mapping, got ${JSON.stringify(value)}`);
-    }
-  }
-
-  child(key: string): Reader {
-    return new Reader(this.map[key], this.source, `${this.prefix}${key}.`);
-  }
-
-  /** Refuses unknown keys, so a misspelt parameter is an error, not silently ignored. */
-  only(keys: readonly string[]): void {
-    for (const key of Object.keys(this.map)) {
-      if (!keys.includes(key)) {
-        throw new ConfigError(
-          'CONFIG_INVALID',
-          `${this.source}: unknown key '${this.prefix}${key}'; allowed here: ${keys.join(', ')}`,
-        );
-      }
-    }
-  }
-
-  string(key: string): string | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value === '') throw this.error(key, 'must be a non-empty string', value);
-    return value;
-  }
-
-  number(key: string, min: number, max: number): number | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !(value >= min && value <= max)) {
-      throw this.error(key, `must be a number in [${min}, ${max}]`, value);
-    }
-    return value;
-  }
-
-  integer(key: string, min: number, max: number): number | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw this.error(key, `must be an integer in [${min}, ${max}]`, value);
-    }
-    return value;
-  }
-
-  choice<T extends string>(key: string, choices: readonly T[]): T | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-      throw this.error(key, `must be one of ${choices.map((c) => `'${c}'`).join(', ')}`, value);
-    }
-    return value as T;
-  }
-
-  private error(key: string, rule: string, value: unknown): ConfigError {
-    return new ConfigError('CONFIG_INVALID', `${this.source}: '${this.prefix}${key}' ${rule}, got ${JSON.stringify(value)}`);
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
