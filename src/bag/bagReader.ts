@@ -48,6 +48,11 @@ export interface ReadMessagesOptions {
 export interface BagReader {
   /** The path the bag was opened from. */
   readonly path: string;
+  /**
+   * Set when the bag is readable only in part (e.g. a truncated recording): what is missing.
+   * The messages before the damage are still delivered.
+   */
+  readonly warning?: string;
   /** Topics of the bag, in the order the storage lists them. */
   readonly topics: readonly TopicInfo[];
   /**

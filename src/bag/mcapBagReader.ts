@@ -44,7 +44,11 @@ export class McapBagReader implements BagReader {
     const handle = await openFile(path);
     let reader: McapIndexedReader;
     try {
-      await checkComplete(path, handle);
+      if (!(await isComplete(handle))) {
+        // An interrupted recording: read every complete record before the cut.
+        await handle.close();
+        return McapStreamBagReader.open(path, decompressHandlers, { truncated: true });
+      }
       reader = await McapIndexedReader.Initialize({
         readable: new FileHandleReadable(handle),
         decompressHandlers,
@@ -160,19 +164,13 @@ async function openFile(path: string): Promise<FileHandle> {
 }
 
 /** An MCAP that a recorder did not finish lacks the magic bytes that end a complete file. */
-async function checkComplete(path: string, handle: FileHandle): Promise<void> {
+async function isComplete(handle: FileHandle): Promise<boolean> {
   const size = (await handle.stat()).size;
   const tail = Buffer.alloc(MCAP_MAGIC.length);
   if (size >= 2 * MCAP_MAGIC.length) {
     await handle.read(tail, 0, tail.length, size - tail.length);
   }
-  if (!MCAP_MAGIC.every((byte, i) => tail[i] === byte)) {
-    throw new BagError(
-      'BAG_INVALID',
-      `${path}: truncated MCAP (${size} bytes, no end magic; the recording was probably ` +
-        `interrupted); rebuild it with \`mcap recover ${path} -o <new file>\` and open that`,
-    );
-  }
+  return MCAP_MAGIC.every((byte, i) => tail[i] === byte);
 }
 
 function corrupt(path: string, error: unknown): BagError {

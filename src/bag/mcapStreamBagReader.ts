@@ -20,18 +20,26 @@ const READ_SIZE = 1 << 20;
 export class McapStreamBagReader implements BagReader {
   readonly path: string;
   readonly topics: readonly TopicInfo[];
+  readonly warning: string | undefined;
   #closed = false;
 
   readonly #decompressHandlers: McapTypes.DecompressHandlers;
+  readonly #truncated: boolean;
 
   private constructor(
     path: string,
     topics: readonly TopicInfo[],
     decompressHandlers: McapTypes.DecompressHandlers,
+    truncated: boolean,
   ) {
     this.path = path;
     this.topics = topics;
     this.#decompressHandlers = decompressHandlers;
+    this.#truncated = truncated;
+    this.warning = truncated
+      ? `${path} is truncated (the recording was probably interrupted): reading the ` +
+        `${topics.reduce((n, t) => n + t.messageCount, 0)} messages before the cut; a chunk cut in the middle is lost`
+      : undefined;
   }
 
   /**
@@ -41,11 +49,13 @@ export class McapStreamBagReader implements BagReader {
   static async open(
     path: string,
     decompressHandlers: McapTypes.DecompressHandlers = {},
+    options: { truncated?: boolean } = {},
   ): Promise<McapStreamBagReader> {
+    const truncated = options.truncated ?? false;
     const schemas = new Map<number, McapTypes.Schema>();
     const channels = new Map<number, McapTypes.Channel>();
     const counts = new Map<number, number>();
-    for await (const record of streamRecords(path, decompressHandlers)) {
+    for await (const record of streamRecords(path, decompressHandlers, truncated)) {
       if (record.type === 'Schema') {
         schemas.set(record.id, record);
       } else if (record.type === 'Channel') {
@@ -65,7 +75,7 @@ export class McapStreamBagReader implements BagReader {
           : { ...existing, messageCount: existing.messageCount + count },
       );
     }
-    return new McapStreamBagReader(path, [...byName.values()], decompressHandlers);
+    return new McapStreamBagReader(path, [...byName.values()], decompressHandlers, truncated);
   }
 
   messages(options: ReadMessagesOptions = {}): AsyncIterable<BagMessage> {
@@ -85,7 +95,7 @@ export class McapStreamBagReader implements BagReader {
   async *#iterate(selected: ReadonlySet<string> | undefined): AsyncGenerator<BagMessage> {
     const channels = new Map<number, McapTypes.Channel>();
     const types = new Map(this.topics.map((t) => [t.name, t.type]));
-    for await (const record of streamRecords(this.path, this.#decompressHandlers)) {
+    for await (const record of streamRecords(this.path, this.#decompressHandlers, this.#truncated)) {
       if (this.#closed) {
         return;
       }
@@ -115,6 +125,7 @@ export class McapStreamBagReader implements BagReader {
 async function* streamRecords(
   path: string,
   decompressHandlers: McapTypes.DecompressHandlers,
+  truncated: boolean,
 ): AsyncGenerator<McapTypes.TypedMcapRecord> {
   // Chunk CRCs are checked: a corrupt chunk is reported, not decoded into garbage.
   const reader = new McapStreamReader({ validateCrcs: true, decompressHandlers });
@@ -145,7 +156,7 @@ async function* streamRecords(
   } finally {
     stream.destroy();
   }
-  if (!reader.done()) {
+  if (!reader.done() && !truncated) {
     throw new BagError(
       'BAG_INVALID',
       `${path}: truncated MCAP (it ends before its footer; the recording was probably ` +

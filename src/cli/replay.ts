@@ -61,6 +61,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         scoreThreshold: options.config.detector.scoreThreshold,
       });
       const summary = new RunSummary();
+      if (reader.warning !== undefined) {
+        summary.warnings.push(reader.warning);
+        process.stderr.write(`mobilenet-ros: warning: ${reader.warning}\n`);
+      }
       let interrupted = false;
       try {
         const total = source.topics.reduce((n, t) => n + t.messageCount, 0);

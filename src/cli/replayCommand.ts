@@ -50,7 +50,7 @@ export function replayCommand(): Command {
           process.stderr.write(`${summary.format()}\n`);
           process.stderr.write(`output: ${options.output}${interrupted ? ' (interrupted: holds every frame processed so far)' : ''}\n`);
           if (annotated.length > 0) process.stderr.write(`annotated frames: ${annotated.length} in ${options.annotate}\n`);
-          process.exitCode = interrupted ? ExitStatus.interrupted : summary.failed > 0 ? ExitStatus.partial : ExitStatus.ok;
+          process.exitCode = interrupted ? ExitStatus.interrupted : summary.failed > 0 || summary.warnings.length > 0 ? ExitStatus.partial : ExitStatus.ok;
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

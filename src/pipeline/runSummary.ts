@@ -7,6 +7,8 @@ export class RunSummary {
   failed = 0;
   readonly perLabel = new Map<string, number>();
   readonly errors: string[] = [];
+  /** Problems with the input as a whole (e.g. a truncated bag), reported once. */
+  readonly warnings: string[] = [];
   private readonly started = process.hrtime.bigint();
 
   add(result: FrameResult): void {
@@ -35,6 +37,7 @@ export class RunSummary {
       `time: ${this.seconds.toFixed(2)} s, ${this.framesPerSecond.toFixed(1)} frames/s`,
       `detections: ${labels.reduce((n, [, c]) => n + c, 0)}${labels.length ? ' (' + labels.map(([l, c]) => `${l} ${c}`).join(', ') + ')' : ''}`,
     ];
+    for (const w of this.warnings) lines.push(`warning: ${w}`);
     if (this.errors.length > 0) {
       lines.push('per-frame errors:');
       for (const e of this.errors.slice(0, 20)) lines.push(`  ${e}`);
