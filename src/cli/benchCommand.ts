@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { formatDetectionBench, runDetectionBench } from '../bench/detectionBench.js';
+import type { AppConfig } from '../config/detectorConfig.js';
 import { configFrom } from './configOption.js';
 
 /** `mobilenet-ros bench`: the detector's speed, bare and through the full replay path. */
@@ -10,7 +11,9 @@ export function benchCommand(): Command {
     .option('--threads <n>', 'intra-op threads (default: the config, else the number of cores)')
     .option('--form <form>', "model form: 'qdq' or 'float' (default: the config, else qdq)")
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
-    .action(async (options: { frames: string; threads?: string; form?: string; config?: string }) => {
+    .option('--ros', 'benchmark the ROS node instead, on the rclnodejs test double (no ROS needed): node vs replay fps, and 4 cameras x 30 fps overload')
+    .option('--overload-frames <n>', 'with --ros: frames delivered in the overload run (the memory check wants 5000)', '600')
+    .action(async (options: { frames: string; threads?: string; form?: string; config?: string; ros?: boolean; overloadFrames: string }) => {
       const base = configFrom(options.config);
       const frames = Number(options.frames);
       if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`'--frames' must be an integer >= 1, got ${options.frames}`);
@@ -20,8 +23,17 @@ export function benchCommand(): Command {
       }
       const form = options.form ?? base.detector.modelForm;
       if (form !== 'qdq' && form !== 'float') throw new RangeError(`'--form' must be 'qdq' or 'float', got ${form}`);
+      const config: AppConfig = { ...base, inference: { threads }, detector: { ...base.detector, modelForm: form } };
+      if (options.ros === true) {
+        const overloadFrames = Number(options.overloadFrames);
+        if (!Number.isInteger(overloadFrames) || overloadFrames < 1) throw new RangeError(`'--overload-frames' must be an integer >= 1, got ${options.overloadFrames}`);
+        const { formatRosNodeBench, runRosNodeBench } = await import('../bench/rosNodeBench.js');
+        const ros = await runRosNodeBench({ config, frames, overloadFrames, log: (line) => process.stderr.write(`${line}\n`) });
+        process.stdout.write(`${formatRosNodeBench(ros)}\n`);
+        return;
+      }
       const result = await runDetectionBench({
-        config: { ...base, inference: { threads }, detector: { ...base.detector, modelForm: form } },
+        config,
         frames,
         log: (line) => process.stderr.write(`${line}\n`),
       });

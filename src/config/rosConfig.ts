@@ -1,0 +1,301 @@
+import { ConfigError } from '../errors.js';
+
+/** DDS reliability of an endpoint. */
+export type Reliability = 'best_effort' | 'reliable';
+/** DDS durability of an endpoint. */
+export type Durability = 'volatile' | 'transient_local';
+
+/** Quality of service of one subscription or publisher (history is always keep-last). */
+export interface QosConfig {
+  readonly reliability: Reliability;
+  readonly durability: Durability;
+  /** Keep-last depth, in [1, 1000]. */
+  readonly depth: number;
+}
+
+/** How a camera's images arrive: `raw` sensor_msgs/Image, or `compressed` at `<topic>/compressed`. */
+export type Transport = 'raw' | 'compressed';
+
+/** One camera input. */
+export interface CameraConfig {
+  /** Name used in diagnostics and overlay topics: `[a-z][a-z0-9_]*`. */
+  readonly name: string;
+  /** The image topic (for `compressed`, the base topic; `/compressed` is appended). */
+  readonly topic: string;
+  readonly transport: Transport;
+  /** Frames per second taken from this camera; 0 = as many as arrive (the default). */
+  readonly maxRateHz: number;
+  /** Default: sensor data (best effort, volatile, depth 1). */
+  readonly qos: QosConfig;
+}
+
+/** Output topics and their QoS. */
+export interface OutputsConfig {
+  /** vision_msgs/Detection2DArray. Default 'detections' (relative: inside the node's namespace). */
+  readonly detectionsTopic: string;
+  /** vision_msgs/LabelInfo, transient local. Default 'detections/labels'. */
+  readonly labelsTopic: string;
+  /** diagnostic_msgs/DiagnosticArray. Default '/diagnostics' (where diagnostic_aggregator listens). */
+  readonly diagnosticsTopic: string;
+  /** Seconds between diagnostics, in [0.1, 60]. Default 1. */
+  readonly diagnosticsPeriodS: number;
+  /** Whether debug overlay publishers exist at all. Default true (rendered only while subscribed). */
+  readonly overlay: boolean;
+  /** Overlay topic per camera; `{camera}` is replaced by the camera name. Default 'detections/overlay/{camera}'. */
+  readonly overlayTopic: string;
+  /** QoS of detections and overlays. Default reliable, volatile, depth 10. */
+  readonly qos: QosConfig;
+}
+
+/** Behaviour of the node itself. */
+export interface NodeBehaviourConfig {
+  /** Warn once when a camera topic has a publisher but nothing arrived for this many seconds, in [1, 600]. Default 5. */
+  readonly qosWarningAfterS: number;
+  /** Frames in flight across all cameras, in [1, 8]. Default 2 (decode the next frame during inference). */
+  readonly concurrency: number;
+  /** Which stages run; changeable at run time. */
+  readonly stages: { readonly detector: boolean };
+}
+
+/** Everything the ROS node needs beyond the detector settings (see AppConfig). */
+export interface RosConfig {
+  readonly cameras: readonly CameraConfig[];
+  readonly outputs: OutputsConfig;
+  readonly node: NodeBehaviourConfig;
+}
+
+/** Best effort, volatile, keep last 1: what camera drivers publish with (rclcpp's SensorDataQoS). */
+export const SENSOR_DATA_QOS: QosConfig = { reliability: 'best_effort', durability: 'volatile', depth: 1 };
+
+/** The single camera used when `cameras.names` is empty. */
+export const DEFAULT_CAMERA_NAME = 'camera';
+
+const CAMERA_NAME = /^[a-z][a-z0-9_]*$/;
+/** Keys of `cameras` that are not camera names. */
+const CAMERA_SECTION_KEYS = ['names', 'image_topic', 'transport'] as const;
+const CAMERA_KEYS = ['topic', 'transport', 'max_rate_hz', 'qos'] as const;
+const QOS_KEYS = ['reliability', 'durability', 'depth'] as const;
+
+/** The configuration used when nothing says otherwise: one camera on /camera/image_raw. */
+export function defaultRosConfig(): RosConfig {
+  return {
+    cameras: [{ name: DEFAULT_CAMERA_NAME, topic: '/camera/image_raw', transport: 'raw', maxRateHz: 0, qos: SENSOR_DATA_QOS }],
+    outputs: {
+      detectionsTopic: 'detections',
+      labelsTopic: 'detections/labels',
+      diagnosticsTopic: '/diagnostics',
+      diagnosticsPeriodS: 1,
+      overlay: true,
+      overlayTopic: 'detections/overlay/{camera}',
+      qos: { reliability: 'reliable', durability: 'volatile', depth: 10 },
+    },
+    node: { qosWarningAfterS: 5, concurrency: 2, stages: { detector: true } },
+  };
+}
+
+/**
+ * Parses the ROS part of a config document (the parameters mapping: keys `cameras`, `outputs`,
+ * `node`; other keys belong to parseConfig and are ignored here). The same nested form is what
+ * a ROS parameters file holds and what the node rebuilds from its declared parameters:
+ *
+ * ```yaml
+ * cameras:
+ *   names: [front, rear]          # empty or absent: one camera from image_topic/transport
+ *   image_topic: /camera/image_raw
+ *   transport: raw
+ *   front: {topic: /front/image_raw, transport: compressed, max_rate_hz: 10.0,
+ *           qos: {reliability: reliable, durability: volatile, depth: 5}}
+ * outputs: {detections_topic: detections, labels_topic: detections/labels, diagnostics_topic: /diagnostics,
+ *           diagnostics_period_s: 1.0, overlay: true, overlay_topic: 'detections/overlay/{camera}',
+ *           qos: {reliability: reliable, durability: volatile, depth: 10}}
+ * node: {qos_warning_after_s: 5.0, concurrency: 2, stages: {detector: true}}
+ * ```
+ *
+ * @throws ConfigError naming the key by its path, the rule and the value found.
+ */
+export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
+  const defaults = defaultRosConfig();
+  const root = new Section(input ?? {}, source, '');
+  const cams = root.child('cameras');
+  const names = cams.stringList('names') ?? [];
+  cams.only([...CAMERA_SECTION_KEYS, ...names]);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!CAMERA_NAME.test(name) || (CAMERA_SECTION_KEYS as readonly string[]).includes(name)) {
+      throw cams.error('names', `must hold camera names matching ${CAMERA_NAME.source} (not ${CAMERA_SECTION_KEYS.join(', ')})`, name);
+    }
+    if (seen.has(name)) throw cams.error('names', 'must not repeat a camera name', name);
+    seen.add(name);
+  }
+  const fallback = defaults.cameras[0] as CameraConfig;
+  const defaultTopic = cams.topic('image_topic') ?? fallback.topic;
+  const defaultTransport = cams.choice('transport', ['raw', 'compressed']) ?? fallback.transport;
+  const cameras: CameraConfig[] =
+    names.length === 0
+      ? [{ ...fallback, topic: defaultTopic, transport: defaultTransport }]
+      : names.map((name) => {
+          const cam = cams.child(name);
+          cam.only(CAMERA_KEYS);
+          const topic = cam.topic('topic');
+          if (topic === undefined) throw cam.error('topic', 'is required for each camera in cameras.names', undefined);
+          return {
+            name,
+            topic,
+            transport: cam.choice('transport', ['raw', 'compressed']) ?? 'raw',
+            maxRateHz: cam.number('max_rate_hz', 0, 1000) ?? 0,
+            qos: parseQos(cam.child('qos'), SENSOR_DATA_QOS),
+          };
+        });
+  const seenTopics = new Map<string, string>();
+  for (const camera of cameras) {
+    const topic = inputTopic(camera);
+    const other = seenTopics.get(topic);
+    if (other !== undefined) throw cams.error(`${camera.name}.topic`, `subscribes to ${topic}, as camera '${other}' does`, camera.topic);
+    seenTopics.set(topic, camera.name);
+  }
+
+  const out = root.child('outputs');
+  out.only(['detections_topic', 'labels_topic', 'diagnostics_topic', 'diagnostics_period_s', 'overlay', 'overlay_topic', 'qos']);
+  const d = defaults.outputs;
+  const overlayTopic = out.topic('overlay_topic', true) ?? d.overlayTopic;
+  if (cameras.length > 1 && !overlayTopic.includes('{camera}')) {
+    throw out.error('overlay_topic', "must contain '{camera}' when there are several cameras", overlayTopic);
+  }
+  const outputs: OutputsConfig = {
+    detectionsTopic: out.topic('detections_topic') ?? d.detectionsTopic,
+    labelsTopic: out.topic('labels_topic') ?? d.labelsTopic,
+    diagnosticsTopic: out.topic('diagnostics_topic') ?? d.diagnosticsTopic,
+    diagnosticsPeriodS: out.number('diagnostics_period_s', 0.1, 60) ?? d.diagnosticsPeriodS,
+    overlay: out.boolean('overlay') ?? d.overlay,
+    overlayTopic,
+    qos: parseQos(out.child('qos'), d.qos),
+  };
+
+  const node = root.child('node');
+  node.only(['qos_warning_after_s', 'concurrency', 'stages']);
+  const stages = node.child('stages');
+  stages.only(['detector']);
+  return {
+    cameras,
+    outputs,
+    node: {
+      qosWarningAfterS: node.number('qos_warning_after_s', 1, 600) ?? defaults.node.qosWarningAfterS,
+      concurrency: node.integer('concurrency', 1, 8) ?? defaults.node.concurrency,
+      stages: { detector: stages.boolean('detector') ?? defaults.node.stages.detector },
+    },
+  };
+}
+
+/** The topic a camera subscribes to: `<topic>/compressed` for the compressed transport (image_transport's convention). */
+export function inputTopic(camera: Pick<CameraConfig, 'topic' | 'transport'>): string {
+  return camera.transport === 'compressed' ? `${camera.topic.replace(/\/+$/, '')}/compressed` : camera.topic;
+}
+
+/** The overlay topic of one camera. */
+export function overlayTopic(outputs: Pick<OutputsConfig, 'overlayTopic'>, camera: string): string {
+  return outputs.overlayTopic.replaceAll('{camera}', camera);
+}
+
+function parseQos(section: Section, defaults: QosConfig): QosConfig {
+  section.only(QOS_KEYS);
+  return {
+    reliability: section.choice('reliability', ['best_effort', 'reliable']) ?? defaults.reliability,
+    durability: section.choice('durability', ['volatile', 'transient_local']) ?? defaults.durability,
+    depth: section.integer('depth', 1, 1000) ?? defaults.depth,
+  };
+}
+
+// A ROS topic name: relative or absolute, tokens of [A-Za-z0-9_], optional leading '~/'.
+const TOPIC = /^(~\/|\/)?[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** Typed, path-aware access to one mapping of an untrusted document. */
+class Section {
+  private readonly map: Record<string, unknown>;
+
+  constructor(
+    value: unknown,
+    private readonly source: string,
+    private readonly prefix: string,
+  ) {
+    if (value === undefined || value === null) this.map = {};
+    else if (typeof value === 'object' && !Array.isArray(value)) this.map = value as Record<string, unknown>;
+    else throw new ConfigError('CONFIG_INVALID', `${source}: '${prefix.slice(0, -1) || '(root)'}' must be a mapping, got ${JSON.stringify(value)}`);
+  }
+
+  child(key: string): Section {
+    return new Section(this.map[key], this.source, `${this.prefix}${key}.`);
+  }
+
+  only(keys: readonly string[]): void {
+    for (const key of Object.keys(this.map)) {
+      if (!keys.includes(key)) {
+        throw new ConfigError('CONFIG_INVALID', `${this.source}: unknown key '${this.prefix}${key}'; allowed here: ${keys.join(', ')}`);
+      }
+    }
+  }
+
+  stringList(key: string): string[] | undefined {
+    const value = this.map[key];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw this.error(key, 'must be a list of strings', value);
+    return value;
+  }
+
+  /** A ROS topic name; `{camera}` placeholders are allowed when `template`. */
+  topic(key: string, template = false): string | undefined {
+    const value = this.map[key];
+    if (value === undefined) return undefined;
+    const checked = typeof value === 'string' && template ? value.replaceAll('{camera}', 'x') : value;
+    if (typeof checked !== 'string' || !TOPIC.test(checked)) {
+      throw this.error(key, 'must be a ROS topic name (tokens of letters, digits and _, separated by /)', value);
+    }
+    return value as string;
+  }
+
+  number(key: string, min: number, max: number): number | undefined {
+    const value = toNumber(this.map[key]);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !(value >= min && value <= max)) throw this.error(key, `must be a number in [${min}, ${max}]`, value);
+    return value;
+  }
+
+  integer(key: string, min: number, max: number): number | undefined {
+    const value = toNumber(this.map[key]);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw this.error(key, `must be an integer in [${min}, ${max}]`, value);
+    }
+    return value;
+  }
+
+  boolean(key: string): boolean | undefined {
+    const value = this.map[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'boolean') throw this.error(key, 'must be true or false', value);
+    return value;
+  }
+
+  choice<T extends string>(key: string, choices: readonly T[]): T | undefined {
+    const value = this.map[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+      throw this.error(key, `must be one of ${choices.map((c) => `'${c}'`).join(', ')}`, value);
+    }
+    return value as T;
+  }
+
+  error(key: string, rule: string, value: unknown): ConfigError {
+    return new ConfigError('CONFIG_INVALID', `${this.source}: '${this.prefix}${key}' ${rule}, got ${describe(value)}`);
+  }
+}
+
+/** ROS integer parameters arrive as bigint. */
+function toNumber(value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value);
+}

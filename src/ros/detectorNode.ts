@@ -1,0 +1,337 @@
+import { from, merge, type Subscription } from 'rxjs';
+import type { AppConfig } from '../config/detectorConfig.js';
+import { inputTopic, overlayTopic, type CameraConfig } from '../config/rosConfig.js';
+import type { SsdDetector } from '../detection/ssdDetector.js';
+import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
+import { annotateDetections } from '../image/annotate.js';
+import type { FrameImage } from '../image/frameImage.js';
+import { matToImageMessage } from '../image/matToImageMessage.js';
+import type { Header } from '../messages/types.js';
+import { MessageTypes } from '../messages/types.js';
+import type { FrameResult } from '../pipeline/frameResult.js';
+import { latestPerCamera } from '../pipeline/latestPerCamera.js';
+import { maxRatePerCamera } from '../pipeline/maxRatePerCamera.js';
+import type { ImageObserver, ObjectDetectionStage } from '../pipeline/objectDetectionStage.js';
+import { detection2DArray } from '../publish/detection2DArray.js';
+import { diagnosticArray } from '../publish/diagnostics.js';
+import { labelInfo } from '../publish/labelInfo.js';
+import type { CameraFrame } from '../sources/cameraFrame.js';
+import { formatStamp } from '../sources/cameraFrame.js';
+import { cameraFrames } from './cameraSubscription.js';
+import { CameraStats } from './cameraStats.js';
+import { NodeParameters, type NodeSettings } from './nodeParameters.js';
+import { describeSilentTopic, LATCHED_QOS, toRosQos } from './qosProfiles.js';
+import { subscriberCount, toEndpointInfo, type RclClasses, type RosLogger, type RosNode, type RosPublisher } from './rclApi.js';
+
+/** Where the node is in its lifecycle (the managed-node states it goes through). */
+export type DetectorNodeState = 'unconfigured' | 'configuring' | 'inactive' | 'active' | 'finalized';
+
+/** Options of {@link DetectorNode.create}. */
+export interface DetectorNodeOptions {
+  node: RosNode;
+  rcl: RclClasses;
+  /** Loads the models at configure. Default: DetectionPipeline.create from the parameters. */
+  createPipeline?: (config: AppConfig, options: { observer: ImageObserver }) => Promise<DetectionPipeline>;
+  /** Monotonic milliseconds. Default performance.now. */
+  now?: () => number;
+  /** Starts the periodic diagnostics/QoS check; returns a stop function. Default setInterval. Tests pass a manual ticker. */
+  every?: (periodMs: number, tick: () => void) => () => void;
+  /** Called after each detection message is published, with the latency from receive (benchmarks). */
+  onPublished?: (camera: string, latencyMs: number) => void;
+}
+
+/** Publishers that exist while active. */
+interface Outputs {
+  detections: RosPublisher;
+  labels: RosPublisher;
+  diagnostics: RosPublisher;
+  overlays: Map<string, RosPublisher>;
+}
+
+/**
+ * The detector as a ROS node, independent of how the node is driven: DetectorNode owns its
+ * detector, publishers, subscriptions and timer, and moves through the managed-node states
+ * (configure loads the model; activate subscribes and publishes; deactivate stops; cleanup
+ * frees). The runner calls these directly for a plain node or from lifecycle transitions.
+ *
+ * Frames flow: rcl subscription -> max rate per camera -> latest-per-camera gate (drops
+ * counted, cameras served round-robin) -> ObjectDetectionStage -> Detection2DArray with the
+ * frame's own header; the overlay is rendered only while someone subscribes to it.
+ */
+export class DetectorNode {
+  private stateValue: DetectorNodeState = 'unconfigured';
+  private models: DetectionPipeline | undefined;
+  private detector: SsdDetector | undefined;
+  private stage: ObjectDetectionStage | undefined;
+  private outputs: Outputs | undefined;
+  private pipeline: Subscription | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private stopTicker: (() => void) | undefined;
+  private statsValue: CameraStats;
+  private readonly cameraByTopic = new Map<string, CameraConfig>();
+  private activatedAt = 0;
+  private readonly qosWarned = new Set<string>();
+  private lastErrorLog = new Map<string, number>();
+  private readonly logger: RosLogger;
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly options: DetectorNodeOptions,
+    readonly parameters: NodeParameters,
+  ) {
+    this.logger = options.node.getLogger();
+    this.now = options.now ?? (() => performance.now());
+    this.statsValue = this.newStats();
+    parameters.onChange((next, previous) => this.applySettings(next, previous));
+  }
+
+  /**
+   * Declares the parameters and reads them.
+   * @throws ConfigError naming the parameter when a value is invalid.
+   */
+  static create(options: DetectorNodeOptions): DetectorNode {
+    return new DetectorNode(options, NodeParameters.declare(options.node, options.rcl));
+  }
+
+  get state(): DetectorNodeState {
+    return this.stateValue;
+  }
+
+  get settings(): NodeSettings {
+    return this.parameters.settings;
+  }
+
+  /** Counters of the current activation. */
+  get stats(): CameraStats {
+    return this.statsValue;
+  }
+
+  /** Loads the model (the slow part). unconfigured -> inactive. */
+  async configure(): Promise<void> {
+    this.expect('configure', 'unconfigured');
+    this.stateValue = 'configuring';
+    const app = this.settings.app;
+    try {
+      const create = this.options.createPipeline ?? ((config: AppConfig, options: { observer: ImageObserver }) => DetectionPipeline.create(config, options));
+      this.models = await create(app, { observer: (image, result) => this.publishOverlay(image, result) });
+      this.detector = this.models.detector;
+      this.stage = this.models.stage;
+    } catch (error) {
+      this.stateValue = 'unconfigured';
+      throw error;
+    }
+    this.stateValue = 'inactive';
+    this.logger.info(`configured: ${app.detector.modelForm} model from ${app.modelsDir}, ${app.inference.threads} thread(s)`);
+  }
+
+  /** Creates publishers and subscriptions and starts processing. inactive -> active. */
+  activate(): void {
+    this.expect('activate', 'inactive');
+    const { node, rcl } = this.options;
+    const ros = this.settings.ros;
+    const outQos = toRosQos(rcl, ros.outputs.qos);
+    const overlays = new Map<string, RosPublisher>();
+    const outputs: Outputs = {
+      detections: node.createPublisher(MessageTypes.Detection2DArray, ros.outputs.detectionsTopic, { qos: outQos }),
+      labels: node.createPublisher(MessageTypes.LabelInfo, ros.outputs.labelsTopic, { qos: toRosQos(rcl, LATCHED_QOS) }),
+      diagnostics: node.createPublisher(MessageTypes.DiagnosticArray, ros.outputs.diagnosticsTopic, { qos: toRosQos(rcl, { reliability: 'reliable', durability: 'volatile', depth: 10 }) }),
+      overlays,
+    };
+    if (ros.outputs.overlay) {
+      for (const camera of ros.cameras) {
+        overlays.set(camera.name, node.createPublisher(MessageTypes.Image, overlayTopic(ros.outputs, camera.name), { qos: outQos, enableTypedArray: true }));
+      }
+    }
+    this.outputs = outputs;
+    this.publishLabels();
+
+    this.statsValue = this.newStats();
+    this.qosWarned.clear();
+    this.activatedAt = this.now();
+    this.cameraByTopic.clear();
+    for (const camera of ros.cameras) this.cameraByTopic.set(inputTopic(camera), camera);
+    const cameraOf = (frame: CameraFrame): string => this.cameraByTopic.get(frame.topic)?.name ?? frame.topic;
+    const frames = merge(...ros.cameras.map((camera) => cameraFrames(node, rcl, camera)));
+    this.pipeline = frames
+      .pipe(
+        maxRatePerCamera({
+          key: (frame) => {
+            this.statsValue.received(cameraOf(frame));
+            return cameraOf(frame);
+          },
+          maxRateHz: (camera) => this.settings.ros.cameras.find((c) => c.name === camera)?.maxRateHz ?? 0,
+          onSkip: (frame) => this.statsValue.rateLimited(cameraOf(frame)),
+        }),
+        latestPerCamera((frame: CameraFrame) => from(this.track(this.processFrame(frame, cameraOf(frame)))), {
+          key: cameraOf,
+          concurrency: ros.node.concurrency,
+          onDrop: (frame) => this.statsValue.dropped(cameraOf(frame)),
+        }),
+      )
+      .subscribe({ error: (error: unknown) => this.logger.error(`pipeline stopped: ${errorText(error)}`) });
+
+    const every = this.options.every ?? defaultEvery;
+    this.stopTicker = every(ros.outputs.diagnosticsPeriodS * 1000, () => this.tick());
+    this.stateValue = 'active';
+    this.logger.info(
+      `active: ${ros.cameras.map((c) => `${c.name} <- ${node.resolveTopicName(inputTopic(c))} (${c.qos.reliability}, depth ${c.qos.depth})`).join(', ')}; ` +
+        `detections -> ${node.resolveTopicName(ros.outputs.detectionsTopic)}`,
+    );
+  }
+
+  /** Stops subscriptions, waits for frames in flight, destroys publishers. active -> inactive. */
+  async deactivate(): Promise<void> {
+    this.expect('deactivate', 'active');
+    this.stopTicker?.();
+    this.stopTicker = undefined;
+    // Destroys the rcl subscriptions (teardown of each camera's Observable) and drops waiting frames.
+    this.pipeline?.unsubscribe();
+    this.pipeline = undefined;
+    this.stateValue = 'inactive';
+    await Promise.allSettled([...this.inFlight]);
+    const outputs = this.outputs;
+    this.outputs = undefined;
+    if (outputs !== undefined) {
+      const { node } = this.options;
+      for (const publisher of [outputs.detections, outputs.labels, outputs.diagnostics, ...outputs.overlays.values()]) {
+        node.destroyPublisher(publisher);
+      }
+    }
+    this.logger.info('inactive');
+  }
+
+  /** Releases the model. inactive -> unconfigured. */
+  async cleanup(): Promise<void> {
+    this.expect('cleanup', 'inactive');
+    const models = this.models;
+    this.models = undefined;
+    this.detector = undefined;
+    this.stage = undefined;
+    this.stateValue = 'unconfigured';
+    await models?.close();
+  }
+
+  /** From any state to finalized: stops, frees everything. Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this.stateValue === 'finalized') return;
+    if (this.stateValue === 'active') await this.deactivate();
+    if (this.stateValue === 'inactive') await this.cleanup();
+    this.stateValue = 'finalized';
+  }
+
+  /** One diagnostics period: publish DiagnosticArray, check silent topics. Called by the timer. */
+  tick(): void {
+    const outputs = this.outputs;
+    if (outputs === undefined) return;
+    const nowMs = this.now();
+    const notRunning = this.settings.ros.node.stages.detector ? undefined : 'detector stage turned off (node.stages.detector)';
+    const cameras = this.statsValue.takePeriod(nowMs, notRunning);
+    outputs.diagnostics.publish(diagnosticArray(this.rosHeader(''), this.options.node.name(), cameras));
+    this.checkSilentTopics(nowMs);
+  }
+
+  private async processFrame(frame: CameraFrame, camera: string): Promise<void> {
+    const stage = this.stage;
+    if (stage === undefined || !this.settings.ros.node.stages.detector) return;
+    const result = await stage.process(frame);
+    // Deactivated while this frame was in inference: its publishers are gone.
+    const outputs = this.outputs;
+    if (this.stateValue !== 'active' || outputs === undefined) return;
+    if (result.error !== undefined) {
+      this.statsValue.error(camera, result.error.message);
+      this.logFrameError(camera, frame, result.error);
+      return;
+    }
+    outputs.detections.publish(detection2DArray(frame.header, result.detections));
+    const latencyMs = Number(process.hrtime.bigint() - frame.receivedAt) / 1e6;
+    this.statsValue.published(camera, latencyMs);
+    this.options.onPublished?.(camera, latencyMs);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    const tracked = work.catch((error: unknown) => {
+      this.logger.error(`frame processing failed: ${errorText(error)}`);
+    });
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+    return tracked;
+  }
+
+  /** Draws and publishes the overlay, only while someone subscribes to it. */
+  private publishOverlay(image: FrameImage, result: FrameResult): void {
+    const camera = this.cameraByTopic.get(result.frame.topic);
+    const publisher = camera === undefined ? undefined : this.outputs?.overlays.get(camera.name);
+    if (publisher === undefined || subscriberCount(publisher) === 0) return;
+    const drawn = annotateDetections(image, result.detections);
+    try {
+      publisher.publish(matToImageMessage(drawn, result.frame.header, 'bgr8'));
+    } finally {
+      drawn.release();
+    }
+  }
+
+  private publishLabels(threshold = this.settings.app.detector.scoreThreshold): void {
+    const outputs = this.outputs;
+    const detector = this.detector;
+    if (outputs === undefined || detector === undefined) return;
+    outputs.labels.publish(labelInfo(this.rosHeader(''), detector.labels, threshold));
+  }
+
+  /** Applies accepted parameter changes; throws to refuse (the stage keeps its old settings). */
+  private applySettings(next: NodeSettings, previous: NodeSettings): void {
+    this.stage?.reconfigure(next.app.detector);
+    if (next.app.detector.scoreThreshold !== previous.app.detector.scoreThreshold) this.publishLabels(next.app.detector.scoreThreshold);
+    if (next.ros.node.stages.detector !== previous.ros.node.stages.detector) {
+      this.logger.info(`detector stage ${next.ros.node.stages.detector ? 'on' : 'off'}`);
+    }
+  }
+
+  private checkSilentTopics(nowMs: number): void {
+    const ros = this.settings.ros;
+    if (nowMs - this.activatedAt < ros.node.qosWarningAfterS * 1000) return;
+    for (const camera of ros.cameras) {
+      if (this.qosWarned.has(camera.name) || this.statsValue.hasReceived(camera.name)) continue;
+      const topic = this.options.node.resolveTopicName(inputTopic(camera));
+      const publishers = this.options.node
+        .getPublishersInfoByTopic(topic, false)
+        .map(toEndpointInfo)
+        .filter((p) => p !== undefined);
+      if (publishers.length === 0) continue;
+      this.qosWarned.add(camera.name);
+      this.logger.warn(describeSilentTopic(topic, (nowMs - this.activatedAt) / 1000, camera.qos, publishers));
+    }
+  }
+
+  private logFrameError(camera: string, frame: CameraFrame, error: Error): void {
+    // At most one line per camera every 5 s: a broken camera at 30 fps must not flood the log.
+    const nowMs = this.now();
+    if (nowMs - (this.lastErrorLog.get(camera) ?? -Infinity) < 5000) return;
+    this.lastErrorLog.set(camera, nowMs);
+    this.logger.warn(`camera ${camera}: frame ${formatStamp(frame.header)} on ${frame.topic} failed: ${error.message}`);
+  }
+
+  /** A header stamped with the node's clock (ROS time; simulated with use_sim_time). */
+  private rosHeader(frameId: string): Header {
+    const { seconds, nanoseconds } = this.options.node.now().secondsAndNanoseconds;
+    return { stamp: { sec: Number(seconds), nanosec: Number(nanoseconds) }, frame_id: frameId };
+  }
+
+  private newStats(): CameraStats {
+    return new CameraStats(new Map(this.settings.ros.cameras.map((c) => [c.name, inputTopic(c)])), this.now());
+  }
+
+  private expect(transition: string, state: DetectorNodeState): void {
+    if (this.stateValue !== state) {
+      throw new Error(`cannot ${transition} the node in state '${this.stateValue}' (needs '${state}')`);
+    }
+  }
+}
+
+function defaultEvery(periodMs: number, tick: () => void): () => void {
+  const timer = setInterval(tick, periodMs);
+  return () => clearInterval(timer);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

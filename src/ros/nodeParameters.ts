@@ -1,0 +1,276 @@
+import type { AppConfig } from '../config/detectorConfig.js';
+import { defaultConfig, parseConfig } from '../config/parseConfig.js';
+import { defaultRosConfig, parseRosConfig, type RosConfig } from '../config/rosConfig.js';
+import { ConfigError } from '../errors.js';
+import {
+  ParameterTypes,
+  type RclClasses,
+  type RosLogger,
+  type RosNode,
+  type RosParameter,
+  type SetParametersResult,
+} from './rclApi.js';
+
+/** Value kinds of the parameters this node declares. */
+export type ParameterKind = 'bool' | 'integer' | 'double' | 'string' | 'string_array';
+
+/** One declared parameter: its ROS name (dotted), type, default, range and whether it may change at run time. */
+export interface ParameterSpec {
+  readonly name: string;
+  readonly kind: ParameterKind;
+  readonly defaultValue: boolean | number | string | readonly string[];
+  readonly description: string;
+  /** Inclusive bounds of a number, shown by `ros2 param describe` and enforced by rclnodejs. */
+  readonly range?: readonly [number, number];
+  /** Allowed strings (listed in the descriptor's additional constraints; checked by the config parser). */
+  readonly choices?: readonly string[];
+  /** Changeable while running (thresholds, stages, rates). Others are read-only after start. */
+  readonly dynamic: boolean;
+}
+
+/** Both configs, as the node runs with them. */
+export interface NodeSettings {
+  readonly app: AppConfig;
+  readonly ros: RosConfig;
+}
+
+/**
+ * Applies validated new settings; throws (with a message for the caller of `ros2 param set`) to
+ * refuse them, in which case the old settings stay.
+ */
+export type SettingsListener = (next: NodeSettings, previous: NodeSettings) => void;
+
+const KIND_TYPES = {
+  bool: ParameterTypes.bool,
+  integer: ParameterTypes.integer,
+  double: ParameterTypes.double,
+  string: ParameterTypes.string,
+  string_array: ParameterTypes.stringArray,
+} as const;
+
+/** Parameters that exist whatever the camera list is. */
+export function staticParameterSpecs(): ParameterSpec[] {
+  const app = defaultConfig();
+  const ros = defaultRosConfig();
+  const cam = ros.cameras[0];
+  const o = ros.outputs;
+  return [
+    { name: 'models_dir', kind: 'string', defaultValue: app.modelsDir, description: 'folder with manifest.json and the prepared models', dynamic: false },
+    { name: 'detector.model_form', kind: 'string', defaultValue: app.detector.modelForm, choices: ['qdq', 'float'], description: "'qdq' reproduces the quantized model; 'float' uses dequantized weights", dynamic: false },
+    { name: 'detector.score_threshold', kind: 'double', defaultValue: app.detector.scoreThreshold, range: [0, 1], description: 'minimum score of a published detection', dynamic: true },
+    { name: 'detector.iou_threshold', kind: 'double', defaultValue: app.detector.iouThreshold, range: [0, 1], description: 'NMS overlap threshold', dynamic: true },
+    { name: 'detector.nms', kind: 'string', defaultValue: app.detector.nms, choices: ['class_agnostic', 'per_class'], description: 'NMS over each box\'s best class, or per class', dynamic: true },
+    { name: 'detector.max_detections', kind: 'integer', defaultValue: app.detector.maxDetections, range: [1, 100], description: 'detections per frame', dynamic: true },
+    { name: 'detector.resize', kind: 'string', defaultValue: app.detector.resize, choices: ['stretch', 'letterbox'], description: 'how a frame becomes the model input', dynamic: true },
+    { name: 'inference.threads', kind: 'integer', defaultValue: app.inference.threads, range: [1, 64], description: 'ONNX Runtime intra-op threads per model', dynamic: false },
+    { name: 'cameras.names', kind: 'string_array', defaultValue: [], description: "camera names, each configured under cameras.<name>.*; empty: one camera 'camera' from cameras.image_topic/transport", dynamic: false },
+    { name: 'cameras.image_topic', kind: 'string', defaultValue: cam?.topic ?? '/camera/image_raw', description: 'image topic of the single camera used when cameras.names is empty', dynamic: false },
+    { name: 'cameras.transport', kind: 'string', defaultValue: cam?.transport ?? 'raw', choices: ['raw', 'compressed'], description: "'raw' (sensor_msgs/Image) or 'compressed' (<image_topic>/compressed) for that camera", dynamic: false },
+    { name: 'outputs.detections_topic', kind: 'string', defaultValue: o.detectionsTopic, description: 'vision_msgs/Detection2DArray output', dynamic: false },
+    { name: 'outputs.labels_topic', kind: 'string', defaultValue: o.labelsTopic, description: 'vision_msgs/LabelInfo output (transient local)', dynamic: false },
+    { name: 'outputs.diagnostics_topic', kind: 'string', defaultValue: o.diagnosticsTopic, description: 'diagnostic_msgs/DiagnosticArray output', dynamic: false },
+    { name: 'outputs.diagnostics_period_s', kind: 'double', defaultValue: o.diagnosticsPeriodS, range: [0.1, 60], description: 'seconds between diagnostics', dynamic: false },
+    { name: 'outputs.overlay', kind: 'bool', defaultValue: o.overlay, description: 'create debug overlay publishers (images are rendered only while subscribed)', dynamic: false },
+    { name: 'outputs.overlay_topic', kind: 'string', defaultValue: o.overlayTopic, description: "overlay topic per camera; '{camera}' becomes the camera name", dynamic: false },
+    { name: 'outputs.qos.reliability', kind: 'string', defaultValue: o.qos.reliability, choices: ['reliable', 'best_effort'], description: 'QoS of detections and overlays', dynamic: false },
+    { name: 'outputs.qos.durability', kind: 'string', defaultValue: o.qos.durability, choices: ['volatile', 'transient_local'], description: 'QoS of detections and overlays', dynamic: false },
+    { name: 'outputs.qos.depth', kind: 'integer', defaultValue: o.qos.depth, range: [1, 1000], description: 'QoS keep-last depth of detections and overlays', dynamic: false },
+    { name: 'node.qos_warning_after_s', kind: 'double', defaultValue: ros.node.qosWarningAfterS, range: [1, 600], description: 'warn once when a camera topic has a publisher but nothing arrived for this long', dynamic: false },
+    { name: 'node.concurrency', kind: 'integer', defaultValue: ros.node.concurrency, range: [1, 8], description: 'frames in flight across all cameras', dynamic: false },
+    { name: 'node.stages.detector', kind: 'bool', defaultValue: ros.node.stages.detector, description: 'run the object detector (false: frames are counted, nothing is published)', dynamic: true },
+  ];
+}
+
+/** Parameters of one camera, `cameras.<name>.*`. */
+export function cameraParameterSpecs(name: string): ParameterSpec[] {
+  const p = `cameras.${name}`;
+  return [
+    { name: `${p}.topic`, kind: 'string', defaultValue: '', description: `image topic of camera '${name}' (required)`, dynamic: false },
+    { name: `${p}.transport`, kind: 'string', defaultValue: 'raw', choices: ['raw', 'compressed'], description: "'raw' or 'compressed' (subscribes to <topic>/compressed)", dynamic: false },
+    { name: `${p}.max_rate_hz`, kind: 'double', defaultValue: 0, range: [0, 1000], description: 'frames per second taken from this camera; 0 = all', dynamic: true },
+    { name: `${p}.qos.reliability`, kind: 'string', defaultValue: 'best_effort', choices: ['best_effort', 'reliable'], description: 'input QoS reliability (sensor data default: best_effort)', dynamic: false },
+    { name: `${p}.qos.durability`, kind: 'string', defaultValue: 'volatile', choices: ['volatile', 'transient_local'], description: 'input QoS durability', dynamic: false },
+    { name: `${p}.qos.depth`, kind: 'integer', defaultValue: 1, range: [1, 1000], description: 'input QoS keep-last depth', dynamic: false },
+  ];
+}
+
+/**
+ * The node's parameters: declares them with descriptors (type, range, description, read-only),
+ * reads the values ROS resolved (defaults, --params-file, -p), parses them with the same parsers
+ * as `--config` files, and validates run-time changes.
+ */
+export class NodeParameters {
+  private readonly specs = new Map<string, ParameterSpec>();
+  private values = new Map<string, unknown>();
+  private current: NodeSettings;
+  private readonly listeners: SettingsListener[] = [];
+
+  private constructor(
+    private readonly node: RosNode,
+    private readonly rcl: RclClasses,
+    private readonly logger: RosLogger,
+  ) {
+    this.current = undefined as unknown as NodeSettings;
+  }
+
+  /**
+   * Declares every parameter and parses the result.
+   * @throws ConfigError naming the parameter, when a value given to the node is invalid.
+   */
+  static declare(node: RosNode, rcl: RclClasses): NodeParameters {
+    const params = new NodeParameters(node, rcl, node.getLogger());
+    for (const spec of staticParameterSpecs()) params.declareOne(spec);
+    const names = params.values.get('cameras.names');
+    if (Array.isArray(names)) {
+      for (const name of names) {
+        // Names are checked by the parser below; only declare well-formed ones.
+        if (typeof name === 'string' && /^[a-z][a-z0-9_]*$/.test(name)) {
+          for (const spec of cameraParameterSpecs(name)) params.declareOne(spec);
+        }
+      }
+    }
+    params.current = params.parse(params.values);
+    node.addPreSetParametersCallback((list) => params.preCheck(list));
+    node.addOnSetParametersCallback((list) => params.onSet(list));
+    return params;
+  }
+
+  get settings(): NodeSettings {
+    return this.current;
+  }
+
+  /** Every declared parameter. */
+  get declared(): readonly ParameterSpec[] {
+    return [...this.specs.values()];
+  }
+
+  /** Called with validated new settings on each accepted change; a throw refuses the change. */
+  onChange(listener: SettingsListener): void {
+    this.listeners.push(listener);
+  }
+
+  private declareOne(spec: ParameterSpec): void {
+    const type = KIND_TYPES[spec.kind];
+    const value = spec.defaultValue;
+    const defaultValue = spec.kind === 'integer' ? BigInt(value as number) : typeof value === 'object' ? value.slice() : value;
+    const range =
+      spec.range === undefined
+        ? undefined
+        : spec.kind === 'integer'
+          ? new this.rcl.IntegerRange(BigInt(spec.range[0]), BigInt(spec.range[1]), 1n)
+          : new this.rcl.FloatingPointRange(spec.range[0], spec.range[1], 0);
+    const description = spec.choices === undefined ? spec.description : `${spec.description} (one of: ${spec.choices.join(', ')})`;
+    const descriptor = new this.rcl.ParameterDescriptor(spec.name, type, description, !spec.dynamic, range);
+    if (spec.choices !== undefined) descriptor.additionalConstraints = `one of: ${spec.choices.join(', ')}`;
+    const declared = this.node.declareParameter(new this.rcl.Parameter(spec.name, type, defaultValue), descriptor);
+    this.specs.set(spec.name, spec);
+    this.values.set(spec.name, normalise(declared.value));
+  }
+
+  /** Parses flat parameter values as the nested document the config parsers read. */
+  private parse(values: ReadonlyMap<string, unknown>): NodeSettings {
+    const doc: Record<string, unknown> = {};
+    for (const [name, value] of values) setPath(doc, name.split('.'), value);
+    return { app: parseConfig(doc, 'parameters'), ros: parseRosConfig(doc, 'parameters') };
+  }
+
+  /**
+   * Before rclnodejs checks types and ranges against the descriptors (and refuses with a
+   * generic reason), log the precise reason and refuse. Anything else goes on to onSet.
+   */
+  private preCheck(list: RosParameter[]): RosParameter[] {
+    for (const parameter of list) {
+      const reason = this.typeOrRangeProblem(parameter, false);
+      if (reason !== undefined) {
+        this.logger.warn(`refused parameter change: ${reason}`);
+        return [];
+      }
+    }
+    return list;
+  }
+
+  private onSet(list: RosParameter[]): SetParametersResult {
+    const candidate = new Map(this.values);
+    for (const parameter of list) {
+      const reason = this.typeOrRangeProblem(parameter, true);
+      if (reason !== undefined) return refuse(reason);
+      candidate.set(parameter.name, normalise(parameter.value));
+    }
+    let next: NodeSettings;
+    try {
+      next = this.parse(candidate);
+    } catch (error) {
+      return refuse(error instanceof ConfigError ? error.message : String(error));
+    }
+    const previous = this.current;
+    try {
+      for (const listener of this.listeners) listener(next, previous);
+    } catch (error) {
+      // Put back what listeners already applied.
+      for (const listener of this.listeners) {
+        try {
+          listener(previous, next);
+        } catch {
+          // The previous settings were accepted before; nothing better to do than keep going.
+        }
+      }
+      return refuse(error instanceof Error ? error.message : String(error));
+    }
+    this.values = candidate;
+    this.current = next;
+    this.logger.info(`parameters changed: ${list.map((p) => `${p.name}=${formatValue(p.value)}`).join(', ')}`);
+    return { successful: true, reason: '' };
+  }
+
+  /** What the descriptor would refuse (read-only, type, range), and with `choices` the allowed strings too. */
+  private typeOrRangeProblem(parameter: RosParameter, choices: boolean): string | undefined {
+    const spec = this.specs.get(parameter.name);
+    if (spec === undefined) return `'${parameter.name}' is not a parameter of this node`;
+    if (!spec.dynamic) return `'${parameter.name}' is read-only while the node runs; set it at start (--params-file or -p)`;
+    const value = normalise(parameter.value);
+    if (parameter.type !== KIND_TYPES[spec.kind]) {
+      return `'${parameter.name}' must be ${article(spec.kind)} ${spec.kind}, got ${formatValue(parameter.value)}`;
+    }
+    if (spec.range !== undefined && typeof value === 'number' && !(value >= spec.range[0] && value <= spec.range[1])) {
+      return `'${parameter.name}' must be in [${spec.range[0]}, ${spec.range[1]}], got ${formatValue(value)}`;
+    }
+    if (choices && spec.choices !== undefined && !(typeof value === 'string' && spec.choices.includes(value))) {
+      return `'${parameter.name}' must be one of ${spec.choices.map((c) => `'${c}'`).join(', ')}, got ${formatValue(value)}`;
+    }
+    return undefined;
+  }
+}
+
+function refuse(reason: string): SetParametersResult {
+  return { successful: false, reason };
+}
+
+/** int64 parameters arrive as bigint; the config parsers take numbers. */
+function normalise(value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
+function setPath(doc: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let at = doc;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string;
+    const next = at[key];
+    if (typeof next === 'object' && next !== null && !Array.isArray(next)) {
+      at = next as Record<string, unknown>;
+    } else {
+      const created: Record<string, unknown> = {};
+      at[key] = created;
+      at = created;
+    }
+  }
+  const last = path[path.length - 1];
+  if (last !== undefined) at[last] = value;
+}
+
+function formatValue(value: unknown): string {
+  return typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
+}
+
+function article(kind: ParameterKind): string {
+  return kind === 'integer' ? 'an' : 'a';
+}

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadManifest, modelEntry } from '../models/manifest.js';
+import { DetectorNode } from './detectorNode.js';
+import { loadRclnodejs } from './loadRclnodejs.js';
+import { CallbackReturn, type RclModule, type RosLifecycleHooks, type RosRunnableNode } from './rclApi.js';
+
+/** Options of {@link runDetectorNode}. */
+export interface RunDetectorNodeOptions {
+  /** Command line for rcl: everything after `--ros-args` is parsed by ROS (remaps, -p, --params-file). Default process.argv. */
+  argv?: string[];
+  /** Run as a managed (lifecycle) node that waits for configure/activate. Default false. */
+  lifecycle?: boolean;
+  /** Node name before remapping (`-r __node:=...` wins). Default 'mobilenet_ros'. */
+  nodeName?: string;
+  /** rclnodejs; default: loaded (after checking that ROS 2 is sourced). */
+  rcl?: RclModule;
+  /** Resolves to stop the node (default: the first SIGINT or SIGTERM). */
+  stop?: Promise<unknown>;
+}
+
+/**
+ * Runs the node until SIGINT/SIGTERM, then shuts it down cleanly (subscriptions destroyed,
+ * sessions released, rcl shut down). Resolves with the exit status (0).
+ */
+export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Promise<number> {
+  const rcl = options.rcl ?? (await loadRclnodejs());
+  await rcl.init(undefined, options.argv ?? process.argv);
+  // We shut down ourselves (in order, awaiting the model's release) instead of rclnodejs's SIGINT handler.
+  rcl.removeSignalHandlers();
+  const name = options.nodeName ?? 'mobilenet_ros';
+  const lifecycleNode = options.lifecycle === true ? new rcl.lifecycle.LifecycleNode(name) : undefined;
+  const node: RosRunnableNode = lifecycleNode ?? new rcl.Node(name);
+  const logger = node.getLogger();
+  let detectorNode: DetectorNode | undefined;
+  try {
+    detectorNode = DetectorNode.create({ node, rcl });
+    if (lifecycleNode !== undefined) {
+      registerTransitions(lifecycleNode, detectorNode);
+      logger.info('lifecycle node: waiting for configure (`ros2 lifecycle set <node> configure`)');
+    } else {
+      await detectorNode.configure();
+      detectorNode.activate();
+    }
+    node.spin();
+    await (options.stop ?? signalled());
+    logger.info('shutting down');
+  } finally {
+    await detectorNode?.shutdown();
+    node.destroy();
+    if (!rcl.isShutdown()) rcl.shutdown();
+  }
+  return 0;
+}
+
+/**
+ * Lifecycle callbacks are synchronous in rclnodejs, but loading the model is not: configure
+ * checks synchronously that the model files exist (failing the transition if not) and loads in
+ * the background; later transitions queue behind it, so activate subscribes once the model is
+ * ready.
+ */
+function registerTransitions(hooks: RosLifecycleHooks, detectorNode: DetectorNode): void {
+  let queue: Promise<void> = Promise.resolve();
+  const logger = (message: string): void => {
+    process.stderr.write(`mobilenet_ros: ${message}\n`);
+  };
+  const enqueue = (what: string, work: () => Promise<void> | void): typeof CallbackReturn.success => {
+    queue = queue.then(work).catch((error: unknown) => logger(`${what} failed: ${error instanceof Error ? error.message : String(error)}`));
+    return CallbackReturn.success;
+  };
+  hooks.registerOnConfigure(() => {
+    try {
+      checkModelFiles(detectorNode.settings.app.modelsDir);
+    } catch (error) {
+      logger(`configure failed: ${error instanceof Error ? error.message : String(error)}`);
+      return CallbackReturn.failure;
+    }
+    return enqueue('configure', () => detectorNode.configure());
+  });
+  hooks.registerOnActivate(() => enqueue('activate', () => detectorNode.activate()));
+  hooks.registerOnDeactivate(() => enqueue('deactivate', () => detectorNode.deactivate()));
+  hooks.registerOnCleanup(() => enqueue('cleanup', () => detectorNode.cleanup()));
+  hooks.registerOnShutdown(() => enqueue('shutdown', () => detectorNode.shutdown()));
+  hooks.registerOnError(() => enqueue('error recovery', () => detectorNode.shutdown()));
+}
+
+/** Synchronous check that the manifest and its model files exist (the checksums are verified when loading). */
+function checkModelFiles(modelsDir: string): void {
+  const entry = modelEntry(loadManifest(modelsDir), 'coco_detector');
+  for (const { file } of Object.values(entry.outputs)) {
+    if (!fs.existsSync(path.join(modelsDir, file))) {
+      throw new Error(`model file ${path.join(modelsDir, file)} is missing; run \`mobilenet-ros models prepare\``);
+    }
+  }
+}
+
+function signalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
