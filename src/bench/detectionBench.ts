@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runReplay } from '../cli/replay.js';
 import type { AppConfig } from '../config/detectorConfig.js';
-import { SsdDetector } from '../detection/ssdDetector.js';
+import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { writeSampleRecording } from '../sample/sampleRecording.js';
 import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
 
@@ -91,11 +91,9 @@ export async function runDetectionBench(options: DetectionBenchOptions): Promise
 }
 
 async function bareLoop(config: AppConfig, frames: number, warmup: number): Promise<BenchLine> {
-  const detector = await SsdDetector.create({
-    modelsDir: config.modelsDir,
-    form: config.detector.modelForm,
-    session: { intraOpThreads: config.inference.threads },
-  });
+  // The same sessions as the full path: detector (and providers) from the same config.
+  const pipeline = await DetectionPipeline.create(config);
+  const detector = pipeline.detector;
   try {
     const input = new Uint8Array(detector.width * detector.height * 3);
     for (let i = 0; i < input.length; i++) input[i] = (i * 31) & 0xff;
@@ -110,7 +108,7 @@ async function bareLoop(config: AppConfig, frames: number, warmup: number): Prom
     const seconds = (performance.now() - start) / 1000;
     return { name: 'bare session.run loop (the limit)', frames, framesPerSecond: frames / seconds, latency: summarizeLatencies(samples) };
   } finally {
-    await detector.close();
+    await pipeline.close();
   }
 }
 

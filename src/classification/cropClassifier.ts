@@ -4,6 +4,7 @@ import { LabelMap } from '../detection/labelMap.js';
 import { ConfigError, ModelError } from '../errors.js';
 import type { FrameImage } from '../image/frameImage.js';
 import { ModelSession, type ModelSessionOptions } from '../inference/modelSession.js';
+import type { ProviderReport } from '../inference/providerReport.js';
 import { float32Data } from '../inference/tensorData.js';
 import type { Box } from '../postprocess/box.js';
 import { softmax, topK } from '../postprocess/topK.js';
@@ -66,6 +67,10 @@ export class CropClassifier {
       await model.close();
       throw error;
     }
+  }
+
+  get providerReport(): ProviderReport {
+    return this.session.providerReport;
   }
 
   /** Whether detections with this label are classified. */

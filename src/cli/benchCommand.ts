@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { withCpuThreads } from '../config/providerConfig.js';
 import { formatDetectionBench, runDetectionBench } from '../bench/detectionBench.js';
 import type { AppConfig } from '../config/detectorConfig.js';
 import { configFrom } from './configOption.js';
@@ -23,7 +24,8 @@ export function benchCommand(): Command {
       }
       const form = options.form ?? base.detector.modelForm;
       if (form !== 'qdq' && form !== 'float') throw new RangeError(`'--form' must be 'qdq' or 'float', got ${form}`);
-      const config: AppConfig = { ...base, inference: { threads }, detector: { ...base.detector, modelForm: form } };
+      const inference = options.threads === undefined ? base.inference : { threads, providers: withCpuThreads(base.inference.providers, threads) };
+      const config: AppConfig = { ...base, inference, detector: { ...base.detector, modelForm: form } };
       if (options.ros === true) {
         const overloadFrames = Number(options.overloadFrames);
         if (!Number.isInteger(overloadFrames) || overloadFrames < 1) throw new RangeError(`'--overload-frames' must be an integer >= 1, got ${options.overloadFrames}`);

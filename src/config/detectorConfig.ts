@@ -1,4 +1,5 @@
 import type { ClassifierConfig } from './classifierConfig.js';
+import type { ProvidersConfig } from './providerConfig.js';
 
 /**
  * Settings of the object detector stage. Parsed once (see parseConfig) into this readonly
@@ -22,6 +23,8 @@ export interface DetectorConfig {
 export interface InferenceConfig {
   /** Threads per model (intra-op). Default: number of CPU cores. */
   readonly threads: number;
+  /** Execution provider chains per model. Default: every model on the CPU with `threads`. */
+  readonly providers: ProvidersConfig;
 }
 
 export interface AppConfig {

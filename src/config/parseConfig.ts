@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import { ConfigError } from '../errors.js';
 import { defaultModelsDir } from '../models/manifest.js';
 import { parseClassifierConfig } from './classifierConfig.js';
+import { defaultProvidersConfig, parseProvidersConfig, PROVIDER_CONFIG_KEYS } from './providerConfig.js';
 import { ConfigReader, isRecord } from './configReader.js';
 import type { AppConfig, DetectorConfig } from './detectorConfig.js';
 
@@ -20,7 +21,7 @@ export function defaultConfig(): AppConfig {
       maxDetections: 20,
       resize: 'stretch',
     },
-    inference: { threads: os.availableParallelism() },
+    inference: { threads: os.availableParallelism(), providers: defaultProvidersConfig(os.availableParallelism()) },
   };
 }
 
@@ -66,8 +67,9 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
   const det = root.child('detector');
   det.only(['model_form', 'score_threshold', 'iou_threshold', 'nms', 'max_detections', 'resize']);
   const inf = root.child('inference');
-  inf.only(['threads', 'provider']);
+  inf.only(['threads', ...PROVIDER_CONFIG_KEYS]);
   const modelsDir = root.string('models_dir');
+  const threads = inf.integer('threads', 1, 64) ?? defaults.inference.threads;
   const detector: DetectorConfig = {
     modelForm: det.choice('model_form', ['qdq', 'float']) ?? defaults.detector.modelForm,
     scoreThreshold: det.number('score_threshold', 0, 1) ?? defaults.detector.scoreThreshold,
@@ -79,7 +81,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
   return {
     modelsDir: modelsDir === undefined ? defaults.modelsDir : path.resolve(baseDir, modelsDir),
     detector,
-    inference: { threads: inf.integer('threads', 1, 64) ?? defaults.inference.threads },
+    inference: { threads, providers: parseProvidersConfig((input as Record<string, unknown>).inference, { source, baseDir, threads }) },
     classifier: parseClassifierConfig((input as Record<string, unknown>).classifier, source, baseDir),
   };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ModelSession, type ModelSessionOptions } from '../inference/modelSession.js';
+import type { ProviderReport } from '../inference/providerReport.js';
 import { float32Data } from '../inference/tensorData.js';
 import { loadManifest, modelEntry, preparedFile } from '../models/manifest.js';
 import { parseSsdSpec } from '../models/ssdModelSpec.js';
@@ -68,6 +69,11 @@ export class SsdDetector {
       ...options.session,
     });
     return new SsdDetector(session, decoder, labels, spec.inputShape);
+  }
+
+  /** Which execution provider the model runs on, and why preferred ones were not used. */
+  get providerReport(): ProviderReport {
+    return this.session.providerReport;
   }
 
   get width(): number {

@@ -2,17 +2,41 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { ModelError } from '../errors.js';
-import { CPU, type ExecutionProvider } from './executionProvider.js';
+import {
+  CPU,
+  describeProvider,
+  ortProviderEntry,
+  type ExecutionProvider,
+} from './executionProvider.js';
+import {
+  formatProviderReport,
+  type ProviderReport,
+  type SkippedProvider,
+} from './providerReport.js';
+import { sessionFailureReason, unavailableReason } from './providerSupport.js';
 import type { TensorData, TensorSpec } from './tensorData.js';
 
 /** Options for {@link ModelSession.create}. */
 export interface ModelSessionOptions {
-  /** Threads inside one operator. Default: the number of CPU cores (os.availableParallelism()). */
+  /**
+   * Threads inside one operator. Default: the `threads` of a cpu entry in the chain, else the
+   * number of CPU cores (os.availableParallelism()).
+   */
   intraOpThreads?: number;
-  /** Execution provider. Default CPU. */
+  /** A single execution provider, no fallback. Default CPU. Ignored when `providers` is given. */
   provider?: ExecutionProvider;
-  /** Shown in error messages, e.g. "COCO detector". Default: the file name. */
+  /**
+   * Fallback chain, best first, e.g. tensorrt, cuda, cpu: the session runs on the first provider
+   * that works, and `providerReport` says which and why the earlier ones did not.
+   */
+  providers?: readonly ExecutionProvider[];
+  /** Shown in error messages and the provider log line, e.g. "COCO detector". Default: the file name. */
   label?: string;
+  /**
+   * Receives the one-line provider report of this session (see formatProviderReport). Default:
+   * the line goes to stderr only when the session fell back from its first choice.
+   */
+  log?: (line: string) => void;
 }
 
 /**
@@ -26,10 +50,16 @@ export class ModelSession {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly path: string,
-    readonly provider: ExecutionProvider,
+    /** Which provider this session runs on, and why the preferred ones were unavailable. */
+    readonly providerReport: ProviderReport,
   ) {
     this.inputs = session.inputMetadata.map(spec);
     this.outputs = session.outputMetadata.map(spec);
+  }
+
+  /** The execution provider this session runs on (the first of its chain that worked). */
+  get provider(): ExecutionProvider {
+    return this.providerReport.active;
   }
 
   /**
@@ -38,10 +68,8 @@ export class ModelSession {
    */
   static async create(path: string, options: ModelSessionOptions = {}): Promise<ModelSession> {
     const label = options.label ?? path;
-    const threads = options.intraOpThreads ?? os.availableParallelism();
-    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-      throw new RangeError(`'threads' must be an integer in [1, 256], got ${threads}`);
-    }
+    const chain = providerChain(options);
+    const threads = sessionThreads(options, chain);
     let bytes: Uint8Array;
     try {
       bytes = await fs.readFile(path);
@@ -54,46 +82,91 @@ export class ModelSession {
       );
     }
     const hint = ' Run `mobilenet-ros models prepare --force` to rebuild it.';
-    return ModelSession.load(bytes, path, label, threads, options.provider ?? CPU, hint);
+    return ModelSession.load(bytes, path, label, threads, chain, hint, options.log);
   }
 
   /**
    * Loads a model held in memory, e.g. one built by code (see src/mobilenet/buildMobilenetOnnx.ts).
    * `label` (default "in-memory model") stands for the file name in errors and in `path`.
    */
-  static async fromBytes(bytes: Uint8Array, options: ModelSessionOptions = {}): Promise<ModelSession> {
+  static async fromBytes(
+    bytes: Uint8Array,
+    options: ModelSessionOptions = {},
+  ): Promise<ModelSession> {
     const label = options.label ?? 'in-memory model';
-    const threads = options.intraOpThreads ?? os.availableParallelism();
-    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-      throw new RangeError(`'threads' must be an integer in [1, 256], got ${threads}`);
-    }
-    return ModelSession.load(bytes, label, label, threads, options.provider ?? CPU, '');
+    const chain = providerChain(options);
+    const threads = sessionThreads(options, chain);
+    return ModelSession.load(bytes, label, label, threads, chain, '', options.log);
   }
 
+  /**
+   * Tries the chain in order. A provider that is not there (not compiled in, libraries missing)
+   * is passed over without a session attempt; one that fails at session creation is passed over
+   * with ORT's message. Each attempt registers the rest of the chain too, so that ORT can place
+   * nodes TensorRT cannot take on CUDA, and the rest on the CPU. The error of the last provider
+   * is the session's error (a corrupt model fails on every provider).
+   */
   private static async load(
     bytes: Uint8Array,
     path: string,
     label: string,
     threads: number,
-    provider: ExecutionProvider,
+    chain: readonly ExecutionProvider[],
     hint: string,
+    log: ((line: string) => void) | undefined,
   ): Promise<ModelSession> {
-    try {
-      const session = await ort.InferenceSession.create(bytes, {
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-        executionProviders: [providerName(provider)],
-      });
-      return new ModelSession(session, path, provider);
-    } catch (error) {
+    const skipped: SkippedProvider[] = [];
+    const usable = chain.filter((provider) => {
+      const reason = unavailableReason(provider.kind);
+      if (reason !== undefined) skipped.push({ provider, reason });
+      return reason === undefined;
+    });
+    let lastError: unknown;
+    for (const [i, provider] of usable.entries()) {
+      try {
+        const session = await ort.InferenceSession.create(bytes, {
+          intraOpNumThreads: threads,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+          graphOptimizationLevel: 'all',
+          executionProviders: usable.slice(i).map(ortProviderEntry),
+        });
+        const report: ProviderReport = {
+          model: label,
+          requested: chain,
+          active: provider,
+          // Only those preferred to the active one: a later provider that is missing does not matter.
+          skipped: skipped
+            .filter((s) => chain.indexOf(s.provider) < chain.indexOf(provider))
+            .sort((a, b) => chain.indexOf(a.provider) - chain.indexOf(b.provider)),
+        };
+        const line = formatProviderReport(report);
+        if (log !== undefined) log(line);
+        else if (report.skipped.length > 0) process.stderr.write(`mobilenet-ros: ${line}\n`);
+        return new ModelSession(session, path, report);
+      } catch (error) {
+        lastError = error;
+        if (i < usable.length - 1)
+          skipped.push({ provider, reason: sessionFailureReason(provider.kind, error) });
+      }
+    }
+    if (lastError === undefined) {
       throw new ModelError(
-        'MODEL_CORRUPT',
-        `${label}: onnxruntime cannot load ${path}: ${(error as Error).message}.${hint}`,
-        { cause: error },
+        'MODEL_UNSUPPORTED',
+        `${label}: none of its execution providers is available here: ` +
+          skipped.map((s) => `${describeProvider(s.provider)}: ${s.reason}`).join('; ') +
+          '. Add cpu at the end of inference.provider to fall back to the CPU.',
       );
     }
+    const before =
+      skipped.length > 0
+        ? ` (after ${skipped.map((s) => `${describeProvider(s.provider)}: ${s.reason}`).join('; ')})`
+        : '';
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${label}: onnxruntime cannot load ${path}: ${(lastError as Error).message}${before}.${hint}`,
+      { cause: lastError },
+    );
   }
 
   /** Runs the model on the given inputs and returns every output as plain data. */
@@ -106,7 +179,11 @@ export class ModelSession {
     const results = await this.session.run(ortFeeds);
     const out: Record<string, TensorData> = {};
     for (const [name, value] of Object.entries(results)) {
-      out[name] = { type: value.type as TensorData['type'], data: value.data as TensorData['data'], dims: value.dims };
+      out[name] = {
+        type: value.type as TensorData['type'],
+        data: value.data as TensorData['data'],
+        dims: value.dims,
+      };
     }
     return out;
   }
@@ -125,15 +202,23 @@ function spec(meta: ort.InferenceSession.ValueMetadata): TensorSpec {
     : { name: meta.name, type: 'non-tensor', dims: [] };
 }
 
-function providerName(provider: ExecutionProvider): string {
-  switch (provider.kind) {
-    case 'cpu':
-      return 'cpu';
-    case 'cuda':
-      return 'cuda';
-    case 'tensorrt':
-      return 'tensorrt';
+function providerChain(options: ModelSessionOptions): readonly ExecutionProvider[] {
+  const chain = options.providers ?? [options.provider ?? CPU];
+  if (chain.length === 0)
+    throw new RangeError(`'providers' must name at least one execution provider, got []`);
+  return chain;
+}
+
+function sessionThreads(options: ModelSessionOptions, chain: readonly ExecutionProvider[]): number {
+  const cpu = chain.find((p) => p.kind === 'cpu');
+  const threads =
+    (cpu?.kind === 'cpu' ? cpu.threads : undefined) ??
+    options.intraOpThreads ??
+    os.availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new RangeError(`'threads' must be an integer in [1, 256], got ${threads}`);
   }
+  return threads;
 }
 
 /** The onnxruntime version this build runs with. */

@@ -1,5 +1,8 @@
 import { CropClassifier } from '../classification/cropClassifier.js';
 import type { AppConfig } from '../config/detectorConfig.js';
+import { providerChainFor } from '../config/providerConfig.js';
+import type { ModelSessionOptions } from '../inference/modelSession.js';
+import type { ProviderReport } from '../inference/providerReport.js';
 import { SsdDetector } from '../detection/ssdDetector.js';
 import { ObjectDetectionStage, type ImageObserver } from './objectDetectionStage.js';
 
@@ -18,11 +21,14 @@ export class DetectionPipeline {
   ) {}
 
   static async create(config: AppConfig, options: { observer?: ImageObserver } = {}): Promise<DetectionPipeline> {
-    const session = { intraOpThreads: config.inference.threads };
-    const detector = await SsdDetector.create({ modelsDir: config.modelsDir, form: config.detector.modelForm, session });
+    const session = (model: string): ModelSessionOptions => ({
+      intraOpThreads: config.inference.threads,
+      providers: providerChainFor(config.inference.providers, model),
+    });
+    const detector = await SsdDetector.create({ modelsDir: config.modelsDir, form: config.detector.modelForm, session: session('coco_detector') });
     let classifier: CropClassifier | undefined;
     try {
-      classifier = config.classifier === undefined ? undefined : await CropClassifier.create(config.classifier, session);
+      classifier = config.classifier === undefined ? undefined : await CropClassifier.create(config.classifier, session('classifier'));
       const stage = new ObjectDetectionStage(detector, config.detector, options.observer, classifier);
       return new DetectionPipeline(detector, classifier, stage);
     } catch (error) {
@@ -30,6 +36,11 @@ export class DetectionPipeline {
       await detector.close();
       throw error;
     }
+  }
+
+  /** Where each model runs (for logs and /diagnostics). */
+  providerReports(): ProviderReport[] {
+    return [this.detector.providerReport, ...(this.classifier === undefined ? [] : [this.classifier.providerReport])];
   }
 
   /** Releases every model. Idempotent. */

@@ -37,11 +37,17 @@ export interface CameraDiagnostics {
  * WARN when frames were dropped or nothing arrived, else OK. The header is given (stamped by
  * the caller with the node's clock, since diagnostics are not derived from one frame).
  */
-export function diagnosticArray(header: Header, nodeName: string, cameras: readonly CameraDiagnostics[]): DiagnosticArray {
-  return { header, status: cameras.map((c) => cameraStatus(nodeName, c)) };
+export function diagnosticArray(
+  header: Header,
+  nodeName: string,
+  cameras: readonly CameraDiagnostics[],
+  /** Where each model runs, one line per model (e.g. "coco_detector (qdq): running on cpu"). */
+  providers: readonly string[] = [],
+): DiagnosticArray {
+  return { header, status: cameras.map((c) => cameraStatus(nodeName, c, providers)) };
 }
 
-function cameraStatus(nodeName: string, c: CameraDiagnostics): DiagnosticStatus {
+function cameraStatus(nodeName: string, c: CameraDiagnostics, providers: readonly string[]): DiagnosticStatus {
   let level: number = DiagnosticLevel.ok;
   let message = 'ok';
   if (c.notRunning !== undefined) {
@@ -74,6 +80,7 @@ function cameraStatus(nodeName: string, c: CameraDiagnostics): DiagnosticStatus 
       { key: 'latency_p50_ms', value: fixed(c.latencyP50Ms, 1) },
       { key: 'latency_p95_ms', value: fixed(c.latencyP95Ms, 1) },
       { key: 'period_s', value: fixed(c.periodS, 2) },
+      ...(providers.length > 0 ? [{ key: 'execution_providers', value: providers.join(' | ') }] : []),
     ],
   };
 }

@@ -14,6 +14,7 @@ import { maxRatePerCamera } from '../pipeline/maxRatePerCamera.js';
 import type { ImageObserver, ObjectDetectionStage } from '../pipeline/objectDetectionStage.js';
 import { detection2DArray } from '../publish/detection2DArray.js';
 import { diagnosticArray } from '../publish/diagnostics.js';
+import { formatProviderReport } from '../inference/providerReport.js';
 import { labelInfo } from '../publish/labelInfo.js';
 import type { CameraFrame } from '../sources/cameraFrame.js';
 import { formatStamp } from '../sources/cameraFrame.js';
@@ -226,7 +227,8 @@ export class DetectorNode {
     const nowMs = this.now();
     const notRunning = this.settings.ros.node.stages.detector ? undefined : 'detector stage turned off (node.stages.detector)';
     const cameras = this.statsValue.takePeriod(nowMs, notRunning);
-    outputs.diagnostics.publish(diagnosticArray(this.rosHeader(''), this.options.node.name(), cameras));
+    const providers = this.models === undefined ? [] : this.models.providerReports().map(formatProviderReport);
+    outputs.diagnostics.publish(diagnosticArray(this.rosHeader(''), this.options.node.name(), cameras, providers));
     this.checkSilentTopics(nowMs);
   }
 

@@ -209,6 +209,7 @@ describe('DetectorNode on the rclnodejs double', function () {
     assert.equal(rear?.level, 2, 'ERROR on a failed frame');
     assert.equal(value(rear, 'errors'), '1');
     assert.match(rear?.message ?? '', /Image data has 5 bytes/);
+    assert.match(value(front, 'execution_providers') ?? '', /^coco_detector \(qdq\): running on cpu/);
   });
 
   it('warns once when a camera topic has a publisher but nothing arrives, naming both QoS', async () => {
