@@ -18,7 +18,15 @@ export type ErrorCode =
   | 'MODEL_UNSUPPORTED'
   | 'MODEL_FETCH_FAILED'
   | 'CONFIG_INVALID'
-  | 'ROS_UNAVAILABLE';
+  | 'ROS_UNAVAILABLE'
+  | 'GALLERY_CORRUPT'
+  | 'GALLERY_MODEL_MISMATCH'
+  | 'GALLERY_DUPLICATE_NAME'
+  | 'GALLERY_UNKNOWN_NAME'
+  | 'GALLERY_INVALID_NAME'
+  | 'GALLERY_WRITE_FAILED'
+  | 'ENROLL_NO_FACE'
+  | 'ENROLL_SEVERAL_FACES';
 
 /** Base class: a code, a message, and the underlying cause when there is one. */
 export class MobilenetRosError extends Error {
@@ -48,3 +56,6 @@ export class ConfigError extends MobilenetRosError {}
 
 /** ROS 2 is not sourced or rclnodejs cannot be loaded. */
 export class RosUnavailableError extends MobilenetRosError {}
+
+/** A face gallery that cannot be used, or an enrolment that cannot be done. */
+export class GalleryError extends MobilenetRosError {}

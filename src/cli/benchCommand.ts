@@ -25,7 +25,8 @@ export function benchCommand(): Command {
       const form = options.form ?? base.detector.modelForm;
       if (form !== 'qdq' && form !== 'float') throw new RangeError(`'--form' must be 'qdq' or 'float', got ${form}`);
       const inference = options.threads === undefined ? base.inference : { threads, providers: withCpuThreads(base.inference.providers, threads) };
-      const config: AppConfig = { ...base, inference, detector: { ...base.detector, modelForm: form } };
+      // The detector path alone: the face branch has its own benchmark (test/faces, runFaceBench).
+      const config: AppConfig = { ...base, inference, detector: { ...base.detector, modelForm: form }, faces: { ...base.faces, enabled: false } };
       if (options.ros === true) {
         const overloadFrames = Number(options.overloadFrames);
         if (!Number.isInteger(overloadFrames) || overloadFrames < 1) throw new RangeError(`'--overload-frames' must be an integer >= 1, got ${options.overloadFrames}`);

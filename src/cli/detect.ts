@@ -41,7 +41,7 @@ function annotator(dir: string | undefined): ImageObserver | undefined {
   fs.mkdirSync(dir, { recursive: true });
   return (image, result) => {
     const base = path.basename(result.frame.topic).replace(/\.[^.]*$/, '');
-    const drawn = annotateDetections(image, result.detections);
+    const drawn = annotateDetections(image, result.detections, result.faces);
     try {
       writeImageFile(path.join(dir, `${base}.jpg`), drawn);
     } finally {

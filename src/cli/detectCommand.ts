@@ -9,9 +9,10 @@ export function detectCommand(): Command {
     .description('detect objects in image files (JPEG, PNG)')
     .argument('<images...>', 'image files')
     .option('--json', 'print one JSON object per image, one per line')
+    .option('--embeddings', 'with --json, include each face embedding vector')
     .option('--annotate <dir>', 'write each image with boxes and labels drawn into this folder')
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
-    .action(async (images: string[], options: { json?: boolean; annotate?: string; config?: string }) => {
+    .action(async (images: string[], options: { json?: boolean; embeddings?: boolean; annotate?: string; config?: string }) => {
       let failed = 0;
       await runDetect({
         images,
@@ -22,7 +23,7 @@ export function detectCommand(): Command {
             failed++;
             process.stderr.write(`mobilenet-ros: ${result.frame.topic}: ${result.error.message}\n`);
           }
-          process.stdout.write(`${options.json ? detectJsonLine(result) : detectTextLine(result)}\n`);
+          process.stdout.write(`${options.json ? detectJsonLine(result, { embeddings: options.embeddings }) : detectTextLine(result)}\n`);
         },
       });
       if (failed > 0) process.exitCode = ExitStatus.partial;

@@ -1,7 +1,8 @@
+import { faceJson } from '../faces/faceJson.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
 
 /** One line of `detect --json` output for a processed image, or for a failed one. */
-export function detectJsonLine(result: FrameResult): string {
+export function detectJsonLine(result: FrameResult, options: { embeddings?: boolean } = {}): string {
   if (result.error !== undefined) {
     return JSON.stringify({ image: result.frame.topic, error: result.error.message });
   }
@@ -18,6 +19,7 @@ export function detectJsonLine(result: FrameResult): string {
         ? {}
         : { classification: d.classification.map((c) => ({ label: c.label, score: round(c.score, 4) })) }),
     })),
+    ...(result.faces === undefined ? {} : { faces: result.faces.map((f) => faceJson(f, { includeEmbedding: options.embeddings ?? false })) }),
   });
 }
 
@@ -27,7 +29,8 @@ export function detectTextLine(result: FrameResult): string {
   const items = result.detections.map(
     (d) => `${d.label} ${d.score.toFixed(2)} [${[d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].map((v) => v.toFixed(0)).join(', ')}]`,
   );
-  return `${result.frame.topic} (${result.width}x${result.height}): ${items.length ? items.join('; ') : 'nothing detected'}`;
+  const faces = result.faces === undefined ? '' : `; ${result.faces.length} face(s)${result.faces.some((f) => f.identity !== '') ? ': ' + result.faces.filter((f) => f.identity !== '').map((f) => f.identity).join(', ') : ''}`;
+  return `${result.frame.topic} (${result.width}x${result.height}): ${items.length ? items.join('; ') : 'nothing detected'}${faces}`;
 }
 
 function round(value: number, digits: number): number {

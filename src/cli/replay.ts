@@ -58,6 +58,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         imageTopics: source.topics,
         includeImages: options.images ?? true,
         labels: pipeline.detector.labels,
+        faces:
+          pipeline.faces === undefined
+            ? undefined
+            : { embeddingModel: pipeline.faces.embeddingModel, includeEmbeddings: options.config.faces.publishEmbeddings },
         scoreThreshold: options.config.detector.scoreThreshold,
       });
       const summary = new RunSummary();
@@ -118,7 +122,7 @@ function annotationObserver(options: ReplayOptions, written: string[]): ImageObs
     if (result.frame.sequence % every !== 0) return;
     const name = `${result.frame.topic.replace(/^\//, '').replace(/[^A-Za-z0-9_-]+/g, '_')}_${String(result.frame.sequence).padStart(5, '0')}.jpg`;
     const file = path.join(dir, name);
-    const drawn = annotateDetections(image, result.detections);
+    const drawn = annotateDetections(image, result.detections, result.faces);
     try {
       writeImageFile(file, drawn);
       written.push(file);

@@ -1,4 +1,5 @@
 import type { ClassifierConfig } from './classifierConfig.js';
+import type { FacesConfig } from './facesConfig.js';
 import type { ProvidersConfig } from './providerConfig.js';
 
 /**
@@ -32,6 +33,8 @@ export interface AppConfig {
   readonly modelsDir: string;
   readonly detector: DetectorConfig;
   readonly inference: InferenceConfig;
+  /** The face branch (detection, alignment, embeddings, attributes, gallery). */
+  readonly faces: FacesConfig;
   /** The optional crop classifier; undefined when not configured. */
   readonly classifier?: ClassifierConfig;
 }

@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import { ConfigError } from '../errors.js';
 import { defaultModelsDir } from '../models/manifest.js';
 import { parseClassifierConfig } from './classifierConfig.js';
+import { defaultFacesConfig, parseFacesConfig } from './facesConfig.js';
 import { defaultProvidersConfig, parseProvidersConfig, PROVIDER_CONFIG_KEYS } from './providerConfig.js';
 import { ConfigReader, isRecord } from './configReader.js';
 import type { AppConfig, DetectorConfig } from './detectorConfig.js';
@@ -22,6 +23,7 @@ export function defaultConfig(): AppConfig {
       resize: 'stretch',
     },
     inference: { threads: os.availableParallelism(), providers: defaultProvidersConfig(os.availableParallelism()) },
+    faces: defaultFacesConfig(),
   };
 }
 
@@ -82,6 +84,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
     modelsDir: modelsDir === undefined ? defaults.modelsDir : path.resolve(baseDir, modelsDir),
     detector,
     inference: { threads, providers: parseProvidersConfig((input as Record<string, unknown>).inference, { source, baseDir, threads }) },
+    faces: parseFacesConfig((input as Record<string, unknown>).faces, source, baseDir),
     classifier: parseClassifierConfig((input as Record<string, unknown>).classifier, source, baseDir),
   };
 }

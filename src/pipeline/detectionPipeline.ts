@@ -4,6 +4,7 @@ import { providerChainFor } from '../config/providerConfig.js';
 import type { ModelSessionOptions } from '../inference/modelSession.js';
 import type { ProviderReport } from '../inference/providerReport.js';
 import { SsdDetector } from '../detection/ssdDetector.js';
+import { FaceStage } from '../faces/faceStage.js';
 import { ObjectDetectionStage, type ImageObserver } from './objectDetectionStage.js';
 
 /**
@@ -17,6 +18,7 @@ export class DetectionPipeline {
   private constructor(
     readonly detector: SsdDetector,
     readonly classifier: CropClassifier | undefined,
+    readonly faces: FaceStage | undefined,
     readonly stage: ObjectDetectionStage,
   ) {}
 
@@ -27,11 +29,16 @@ export class DetectionPipeline {
     });
     const detector = await SsdDetector.create({ modelsDir: config.modelsDir, form: config.detector.modelForm, session: session('coco_detector') });
     let classifier: CropClassifier | undefined;
+    let faces: FaceStage | undefined;
     try {
       classifier = config.classifier === undefined ? undefined : await CropClassifier.create(config.classifier, session('classifier'));
-      const stage = new ObjectDetectionStage(detector, config.detector, options.observer, classifier);
-      return new DetectionPipeline(detector, classifier, stage);
+      faces = config.faces.enabled
+        ? await FaceStage.create({ modelsDir: config.modelsDir, config: config.faces, threads: config.inference.threads })
+        : undefined;
+      const stage = new ObjectDetectionStage(detector, config.detector, { observer: options.observer, classifier, faces });
+      return new DetectionPipeline(detector, classifier, faces, stage);
     } catch (error) {
+      await faces?.close();
       await classifier?.close();
       await detector.close();
       throw error;
@@ -47,6 +54,7 @@ export class DetectionPipeline {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.faces?.close();
     await this.classifier?.close();
     await this.detector.close();
   }

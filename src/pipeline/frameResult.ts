@@ -1,4 +1,5 @@
 import type { ObjectDetection } from '../detection/objectDetection.js';
+import type { FaceResult, FaceTimings } from '../faces/faceResult.js';
 import type { CameraFrame } from '../sources/cameraFrame.js';
 
 /** Milliseconds spent in each stage of one frame. */
@@ -16,6 +17,10 @@ export interface FrameResult {
   readonly width: number;
   readonly height: number;
   readonly detections: readonly ObjectDetection[];
+  /** The face branch's faces; undefined when the face branch is off. */
+  readonly faces?: readonly FaceResult[];
+  /** Per-stage times of the face branch, when it ran. */
+  readonly faceTimings?: FaceTimings;
   /** Set when this frame failed; the pipeline goes on with the next one. */
   readonly error?: Error;
   readonly timings: StageTimings;

@@ -1,4 +1,6 @@
 import type { CropClassifier } from '../classification/cropClassifier.js';
+import { emptyFaceTimings } from '../faces/faceResult.js';
+import type { FaceStage } from '../faces/faceStage.js';
 import type { DetectorConfig } from '../config/detectorConfig.js';
 import type { ObjectDetection } from '../detection/objectDetection.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
@@ -9,6 +11,16 @@ import { formatStamp, type CameraFrame } from '../sources/cameraFrame.js';
 import type { FrameResult, StageTimings } from './frameResult.js';
 import type { FrameStage } from './processFrames.js';
 
+/** Optional parts of {@link ObjectDetectionStage}; none is owned by the stage. */
+export interface ObjectDetectionStageOptions {
+  /** Sees each decoded image with its result (e.g. to draw an overlay). */
+  observer?: ImageObserver;
+  /** Classifies the crops of the detections of its classes. */
+  classifier?: CropClassifier;
+  /** The face branch: faces in the frame, or inside person detections (per its config). */
+  faces?: FaceStage;
+}
+
 /** Called with the decoded image and the result while the image is still alive (e.g. to draw). */
 export type ImageObserver = (image: FrameImage, result: FrameResult) => void;
 
@@ -18,13 +30,18 @@ export type ImageObserver = (image: FrameImage, result: FrameResult) => void;
  * Owns nothing but its settings: the detector belongs to whoever created it.
  */
 export class ObjectDetectionStage implements FrameStage {
+  private readonly observer: ImageObserver | undefined;
+  private readonly classifier: CropClassifier | undefined;
+  private readonly faces: FaceStage | undefined;
+
   constructor(
     private readonly detector: SsdDetector,
     private config: DetectorConfig,
-    private readonly observer?: ImageObserver,
-    /** Optional crop classifier for the detections of its classes (not owned). */
-    private readonly classifier?: CropClassifier,
+    options: ObjectDetectionStageOptions = {},
   ) {
+    this.observer = options.observer;
+    this.classifier = options.classifier;
+    this.faces = options.faces;
     this.applyDecoderOptions(config);
   }
 
@@ -74,7 +91,16 @@ export class ObjectDetectionStage implements FrameStage {
       );
       timings.postprocessMs = performance.now() - t;
       const classified = this.classifier === undefined ? detections : await this.classify(this.classifier, image, detections);
-      const result: FrameResult = { frame, width: image.width, height: image.height, detections: classified, timings };
+      const faceTimings = emptyFaceTimings();
+      const faces = this.faces === undefined ? undefined : await this.faces.process(image, { persons: classified.filter((d) => d.label === 'person'), timings: faceTimings });
+      const result: FrameResult = {
+        frame,
+        width: image.width,
+        height: image.height,
+        detections: classified,
+        timings,
+        ...(faces === undefined ? {} : { faces, faceTimings }),
+      };
       this.observer?.(image, result);
       return result;
     } catch (error) {

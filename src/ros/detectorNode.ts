@@ -13,6 +13,9 @@ import { latestPerCamera } from '../pipeline/latestPerCamera.js';
 import { maxRatePerCamera } from '../pipeline/maxRatePerCamera.js';
 import type { ImageObserver, ObjectDetectionStage } from '../pipeline/objectDetectionStage.js';
 import { detection2DArray } from '../publish/detection2DArray.js';
+import { faceArrayMessage } from '../faces/faceArrayMessage.js';
+import { faceDetections } from '../faces/faceDetections.js';
+import { FACE_MESSAGE_TYPES } from '../faces/faceMessages.js';
 import { diagnosticArray } from '../publish/diagnostics.js';
 import { formatProviderReport } from '../inference/providerReport.js';
 import { labelInfo } from '../publish/labelInfo.js';
@@ -45,6 +48,8 @@ export interface DetectorNodeOptions {
 interface Outputs {
   detections: RosPublisher;
   labels: RosPublisher;
+  /** FaceArray and its Detection2DArray form, while the face branch runs. */
+  faces: { array: RosPublisher; detections: RosPublisher } | undefined;
   diagnostics: RosPublisher;
   overlays: Map<string, RosPublisher>;
 }
@@ -136,6 +141,13 @@ export class DetectorNode {
       detections: node.createPublisher(MessageTypes.Detection2DArray, ros.outputs.detectionsTopic, { qos: outQos }),
       labels: node.createPublisher(MessageTypes.LabelInfo, ros.outputs.labelsTopic, { qos: toRosQos(rcl, LATCHED_QOS) }),
       diagnostics: node.createPublisher(MessageTypes.DiagnosticArray, ros.outputs.diagnosticsTopic, { qos: toRosQos(rcl, { reliability: 'reliable', durability: 'volatile', depth: 10 }) }),
+      faces:
+        this.models?.faces === undefined
+          ? undefined
+          : {
+              array: node.createPublisher(FACE_MESSAGE_TYPES.faceArray, ros.outputs.facesTopic, { qos: outQos }),
+              detections: node.createPublisher(MessageTypes.Detection2DArray, ros.outputs.faceDetectionsTopic, { qos: outQos }),
+            },
       overlays,
     };
     if (ros.outputs.overlay) {
@@ -194,7 +206,8 @@ export class DetectorNode {
     this.outputs = undefined;
     if (outputs !== undefined) {
       const { node } = this.options;
-      for (const publisher of [outputs.detections, outputs.labels, outputs.diagnostics, ...outputs.overlays.values()]) {
+      const faces = outputs.faces === undefined ? [] : [outputs.faces.array, outputs.faces.detections];
+      for (const publisher of [outputs.detections, outputs.labels, outputs.diagnostics, ...faces, ...outputs.overlays.values()]) {
         node.destroyPublisher(publisher);
       }
     }
@@ -245,6 +258,12 @@ export class DetectorNode {
       return;
     }
     outputs.detections.publish(detection2DArray(frame.header, result.detections));
+    const faceStage = this.models?.faces;
+    if (outputs.faces !== undefined && faceStage !== undefined && result.faces !== undefined) {
+      const includeEmbeddings = this.settings.app.faces.publishEmbeddings;
+      outputs.faces.array.publish(faceArrayMessage(frame.header, result.faces, { includeEmbeddings, embeddingModel: faceStage.embeddingModel }));
+      outputs.faces.detections.publish(faceDetections(frame.header, result.faces));
+    }
     const latencyMs = Number(process.hrtime.bigint() - frame.receivedAt) / 1e6;
     this.statsValue.published(camera, latencyMs);
     this.options.onPublished?.(camera, latencyMs);

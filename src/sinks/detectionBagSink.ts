@@ -2,6 +2,10 @@ import type { TopicInfo } from '../bag/bagReader.js';
 import { McapBagWriter } from '../bag/mcapBagWriter.js';
 import { MessageCodec } from '../bag/messageCodec.js';
 import type { LabelMap } from '../detection/labelMap.js';
+import { faceArrayMessage } from '../faces/faceArrayMessage.js';
+import { faceDetections } from '../faces/faceDetections.js';
+import { FACE_MESSAGE_TYPES, registerFaceMessages, type FaceArrayMessage } from '../faces/faceMessages.js';
+import type { EmbeddingModelId } from '../faces/faceModels.js';
 import { MessageRegistry } from '../messages/messageRegistry.js';
 import { MessageTypes, type Detection2DArray, type LabelInfo } from '../messages/types.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
@@ -14,9 +18,18 @@ export interface DetectionTopics {
   detections: string;
   /** Default '/detections/labels'. */
   labels: string;
+  /** Default '/faces'. */
+  faces: string;
+  /** Default '/faces/detections'. */
+  faceDetections: string;
 }
 
-export const defaultDetectionTopics: DetectionTopics = { detections: '/detections', labels: '/detections/labels' };
+export const defaultDetectionTopics: DetectionTopics = {
+  detections: '/detections',
+  labels: '/detections/labels',
+  faces: '/faces',
+  faceDetections: '/faces/detections',
+};
 
 /** Options for {@link DetectionBagSink.create}. */
 export interface DetectionBagSinkOptions {
@@ -29,6 +42,8 @@ export interface DetectionBagSinkOptions {
   labels: LabelMap;
   scoreThreshold: number;
   topics?: DetectionTopics;
+  /** Write /faces and /faces/detections (when the face branch runs). */
+  faces?: { embeddingModel: EmbeddingModelId; includeEmbeddings: boolean };
 }
 
 /**
@@ -45,10 +60,12 @@ export class DetectionBagSink {
     private readonly topics: DetectionTopics,
     private readonly detectionCodec: MessageCodec<Detection2DArray>,
     private readonly labelCodec: MessageCodec<LabelInfo>,
+    private readonly faceCodec: MessageCodec<FaceArrayMessage> | undefined,
   ) {}
 
   static async create(path: string, options: DetectionBagSinkOptions): Promise<DetectionBagSink> {
     const registry = MessageRegistry.withBuiltins();
+    registerFaceMessages(registry);
     const topics = options.topics ?? defaultDetectionTopics;
     const writer = await McapBagWriter.create(path, { force: options.force ?? false });
     try {
@@ -61,12 +78,20 @@ export class DetectionBagSink {
       const labelSchema = registry.schemaText(MessageTypes.LabelInfo);
       await writer.addTopic(topics.labels, MessageTypes.LabelInfo, labelSchema);
       await writer.addTopic(topics.detections, MessageTypes.Detection2DArray, detectionSchema);
+      let faceCodec: MessageCodec<FaceArrayMessage> | undefined;
+      if (options.faces !== undefined) {
+        const faceSchema = registry.schemaText(FACE_MESSAGE_TYPES.faceArray);
+        await writer.addTopic(topics.faces, FACE_MESSAGE_TYPES.faceArray, faceSchema);
+        await writer.addTopic(topics.faceDetections, MessageTypes.Detection2DArray, detectionSchema);
+        faceCodec = MessageCodec.fromSchema<FaceArrayMessage>(FACE_MESSAGE_TYPES.faceArray, faceSchema);
+      }
       return new DetectionBagSink(
         writer,
         options,
         topics,
         MessageCodec.fromSchema<Detection2DArray>(MessageTypes.Detection2DArray, detectionSchema),
         MessageCodec.fromSchema<LabelInfo>(MessageTypes.LabelInfo, labelSchema),
+        faceCodec,
       );
     } catch (error) {
       await writer.close();
@@ -88,6 +113,13 @@ export class DetectionBagSink {
     if (result.error === undefined) {
       const message = detection2DArray(frame.header, result.detections);
       await this.writer.write(this.topics.detections, frame.logTime, frame.logTime, this.detectionCodec.encode(message));
+      const faces = this.options.faces;
+      if (faces !== undefined && this.faceCodec !== undefined && result.faces !== undefined) {
+        const array = faceArrayMessage(frame.header, result.faces, faces);
+        await this.writer.write(this.topics.faces, frame.logTime, frame.logTime, this.faceCodec.encode(array));
+        const boxes = faceDetections(frame.header, result.faces);
+        await this.writer.write(this.topics.faceDetections, frame.logTime, frame.logTime, this.detectionCodec.encode(boxes));
+      }
     }
   }
 

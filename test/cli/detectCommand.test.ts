@@ -19,7 +19,8 @@ describe('mobilenet-ros detect (the command)', function () {
       const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
       assert.equal(lines.length, 3);
       const [coffee, missing, cat] = lines;
-      assert.deepEqual(Object.keys(coffee ?? {}), ['image', 'width', 'height', 'detections']);
+      assert.deepEqual(Object.keys(coffee ?? {}), ['image', 'width', 'height', 'detections', 'faces']);
+      assert.deepEqual(coffee?.faces, []);
       assert.equal(coffee?.width, 600);
       const cup = (coffee?.detections as { class_id: string; label: string; score: number; bbox: number[] }[]).find((d) => d.label === 'cup');
       assert.ok(cup);

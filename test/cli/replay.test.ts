@@ -71,6 +71,19 @@ describe('replay', function () {
       (d, i) => images[i]?.topic === sampleTopics.raw && (d.message as Detection2DArray).detections.some((x) => x.results[0]?.hypothesis.class_id === '0'),
     );
     assert.equal(personFrames.length, 6);
+    // The face branch: one FaceArray per frame with the frame's header; the astronaut's face in
+    // every frame of the raw camera, with its 512-d embedding.
+    const faces = result.filter((m) => m.topic === '/faces');
+    assert.equal(faces.length, images.length);
+    for (const [i, f] of faces.entries()) {
+      const message = f.message as { header: Header; faces: { embedding: Float32Array; identity: string }[] };
+      assert.deepEqual(message.header, (images[i]?.message as { header: Header }).header);
+      if (images[i]?.topic === sampleTopics.raw) {
+        assert.equal(message.faces.length, 1);
+        assert.equal(message.faces[0]?.embedding.length, 512);
+      }
+    }
+    assert.equal(result.filter((m) => m.topic === '/faces/detections').length, images.length);
     const labels = result.filter((m) => m.topic === '/detections/labels');
     assert.equal(labels.length, 1);
     const info = labels[0]?.message as LabelInfo;
@@ -82,7 +95,7 @@ describe('replay', function () {
     const output = path.join(dir, 'no-images.mcap');
     await runReplay({ bag: sample, output, config, images: false });
     const topics = new Set((await readAll(output)).map((m) => m.topic));
-    assert.deepEqual([...topics].sort(), ['/detections', '/detections/labels']);
+    assert.deepEqual([...topics].sort(), ['/detections', '/detections/labels', '/faces', '/faces/detections']);
   });
 
   it('refuses to overwrite an existing output without force', async () => {

@@ -52,7 +52,7 @@ describe('DetectorNode on the rclnodejs double', function () {
     assert.equal(labels.qos.durability, 1, 'labels are transient local');
     assert.deepEqual(
       fake.publishers.map((p) => p.topic).sort(),
-      ['/detections', '/detections/labels', '/detections/overlay/front', '/detections/overlay/rear', '/diagnostics'],
+      ['/detections', '/detections/labels', '/detections/overlay/front', '/detections/overlay/rear', '/diagnostics', '/faces', '/faces/detections'],
     );
   });
 
@@ -78,6 +78,10 @@ describe('DetectorNode on the rclnodejs double', function () {
       assert.ok(m.detections.some((d) => d.results[0]?.hypothesis.class_id === '46'), 'the cup is found');
       for (const d of m.detections) assert.deepEqual(d.header, m.header);
     }
+    // The face branch publishes per frame too, with the frame's header (coffee: no face).
+    const faces = fake.publisher('/faces').published.map((p) => p.message as { header: unknown; faces: unknown[] });
+    assert.deepEqual(faces.map((f) => f.header), [header(12, 345, 'front_optical'), header(13, 999_999_999, 'rear_optical')]);
+    assert.equal(fake.publisher('/faces/detections').published.length, 2);
     const labels = fake.publisher('/detections/labels').published.map((p) => p.message as LabelInfo);
     assert.equal(labels.length, 1);
     assert.ok(labels[0]?.class_map.some((c) => c.class_id === 46 && c.class_name === 'cup'));

@@ -13,6 +13,7 @@
  */
 import type * as rclnodejs from 'rclnodejs';
 import { MessageCodec } from '../../bag/messageCodec.js';
+import { registerFaceMessages } from '../../faces/faceMessages.js';
 import { MessageRegistry } from '../../messages/messageRegistry.js';
 import type { RclClasses, RosLogger, RosNode, RosRunnableNode, TopicEndpointInfo } from '../rclApi.js';
 
@@ -36,6 +37,7 @@ export async function realRclClasses(): Promise<RclClasses> {
 }
 
 const registry = MessageRegistry.withBuiltins();
+registerFaceMessages(registry);
 const codecs = new Map<string, MessageCodec>();
 
 /** CDR-encodes a message against the package's definition of its type (throws MessageError on a bad field). */

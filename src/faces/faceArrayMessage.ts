@@ -1,0 +1,58 @@
+import type { Header, ObjectHypothesis } from '../messages/types.js';
+import type { EmbeddingModelId } from './faceModels.js';
+import type { FaceArrayMessage, FaceMessage } from './faceMessages.js';
+import type { FaceResult } from './faceResult.js';
+
+/** Options of {@link faceArrayMessage}. */
+export interface FaceArrayOptions {
+  /** Put each face's embedding in the message; false leaves `embedding` empty (privacy). */
+  readonly includeEmbeddings: boolean;
+  /** The model that made the embeddings, written as `<name>@<sha256 prefix>`. */
+  readonly embeddingModel: EmbeddingModelId;
+}
+
+/** `<name>@<first 12 hex digits of sha256>`, as Face.embedding_model holds it. */
+export function embeddingModelTag(model: EmbeddingModelId): string {
+  return `${model.name}@${model.sha256.slice(0, 12)}`;
+}
+
+/**
+ * Builds mobilenet_ros/msg/FaceArray from the faces of one frame. The header is the frame's,
+ * unchanged, in the array and in every face. Attributes: "age" (score = years) when known, then
+ * "female" or "male" (score = probability) when known.
+ */
+export function faceArrayMessage(
+  header: Header,
+  faces: readonly FaceResult[],
+  options: FaceArrayOptions,
+): FaceArrayMessage {
+  const model = embeddingModelTag(options.embeddingModel);
+  return {
+    header,
+    faces: faces.map((f): FaceMessage => ({
+      header,
+      bbox: {
+        center: {
+          position: { x: (f.box.xmin + f.box.xmax) / 2, y: (f.box.ymin + f.box.ymax) / 2 },
+          theta: 0,
+        },
+        size_x: f.box.xmax - f.box.xmin,
+        size_y: f.box.ymax - f.box.ymin,
+      },
+      score: f.score,
+      landmarks: f.landmarks.map((p) => ({ x: p.x, y: p.y })),
+      embedding: options.includeEmbeddings ? Float32Array.from(f.embedding) : new Float32Array(0),
+      embedding_model: model,
+      identity: f.identity,
+      identity_score: f.identityScore,
+      attributes: attributes(f),
+    })),
+  };
+}
+
+function attributes(f: FaceResult): ObjectHypothesis[] {
+  const out: ObjectHypothesis[] = [];
+  if (Number.isFinite(f.age)) out.push({ class_id: 'age', score: f.age });
+  if (f.gender !== 'unknown') out.push({ class_id: f.gender, score: f.genderScore });
+  return out;
+}

@@ -1,0 +1,43 @@
+import type { FaceResult } from './faceResult.js';
+
+/** One entry of the "faces" list of `detect --json`. */
+export interface FaceJson {
+  bbox: [number, number, number, number];
+  score: number;
+  identity: string;
+  identity_score: number;
+  age: number | null;
+  gender: 'female' | 'male' | 'unknown';
+  gender_score: number;
+  embedding_dim: number;
+  embedding?: number[];
+}
+
+/**
+ * The `detect --json` shape of a face: `{"bbox": [xmin, ymin, xmax, ymax], "score", "identity",
+ * "identity_score", "age", "gender", "gender_score", "embedding_dim"}` (pixels to 0.1, scores
+ * to 4 digits, age to 0.1 years or null when attributes are off), plus `"embedding"` (the
+ * L2-normalised vector, 6 digits) when `includeEmbedding`. JSON.stringify writes non-ASCII
+ * names as they are (UTF-8 on output).
+ */
+export function faceJson(face: FaceResult, options: { includeEmbedding: boolean }): FaceJson {
+  const json: FaceJson = {
+    bbox: [face.box.xmin, face.box.ymin, face.box.xmax, face.box.ymax].map((v) =>
+      round(v, 1),
+    ) as FaceJson['bbox'],
+    score: round(face.score, 4),
+    identity: face.identity,
+    identity_score: round(face.identityScore, 4),
+    age: Number.isFinite(face.age) ? round(face.age, 1) : null,
+    gender: face.gender,
+    gender_score: round(face.genderScore, 4),
+    embedding_dim: face.embedding.length,
+  };
+  if (options.includeEmbedding) json.embedding = Array.from(face.embedding, (v) => round(v, 6));
+  return json;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

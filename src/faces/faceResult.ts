@@ -1,0 +1,66 @@
+import type { Box } from '../postprocess/box.js';
+import type { Point } from '../image/modelInputTransform.js';
+
+/**
+ * The five alignment points in source pixels, in this order: the eye on the image's left (the
+ * subject's right eye), the eye on the image's right, the nose tip, the mouth corner on the
+ * image's left, the mouth corner on the image's right.
+ */
+export type FiveLandmarks = readonly [Point, Point, Point, Point, Point];
+
+/** Gender as SSR-Net estimates it ('unknown' when attributes are off); weak, see FaceResult.genderScore. */
+export type Gender = 'female' | 'male' | 'unknown';
+
+/** One face found in a frame: plain data, no native handles. */
+export interface FaceResult {
+  /** Corners in source-image pixels (continuous coordinates), clamped to the image. */
+  readonly box: Box;
+  /** Detector score in [0, 1]. */
+  readonly score: number;
+  readonly landmarks: FiveLandmarks;
+  /** L2-normalised embedding (MobileFaceNet, 512 values). */
+  readonly embedding: Float32Array;
+  /** The matched gallery name, or '' when the face is unknown (or no gallery is loaded). */
+  readonly identity: string;
+  /** Cosine similarity with the matched person; 0 when unknown. */
+  readonly identityScore: number;
+  /** Estimated age in years; NaN when attributes are disabled. */
+  readonly age: number;
+  readonly gender: Gender;
+  /**
+   * Probability of `gender` in [0.5, 1] as the model states it (0 when unknown). The model is
+   * weak (wrong on some clear faces in our tests): treat it as a hint, not a fact.
+   */
+  readonly genderScore: number;
+}
+
+/** Milliseconds spent in each stage of the face branch for one frame. */
+export interface FaceTimings {
+  /** Preprocessing, detector inference and NMS, over all regions. */
+  detectMs: number;
+  /** 68-point landmarks for all faces (crops, one batched run, 68 -> 5). */
+  landmarksMs: number;
+  /** Similarity transforms and 112x112 warps. */
+  alignMs: number;
+  /** MobileFaceNet, all faces in one batch, and L2 normalisation. */
+  embeddingMs: number;
+  /** Age and gender (crops, one batched run per model). */
+  attributesMs: number;
+  /** Gallery matching. */
+  matchMs: number;
+  /** Number of faces processed. */
+  faces: number;
+}
+
+/** Timings with every stage at 0. */
+export function emptyFaceTimings(): FaceTimings {
+  return {
+    detectMs: 0,
+    landmarksMs: 0,
+    alignMs: 0,
+    embeddingMs: 0,
+    attributesMs: 0,
+    matchMs: 0,
+    faces: 0,
+  };
+}
