@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '**/node_modules/', 'models/', 'out/', 'scratch/', 'test/fixtures/**/*.mjs', 'launch/'] },
+  {
+    ignores: [
+      'dist/',
+      '**/node_modules/',
+      'models/',
+      'out/',
+      'scratch/',
+      'test/fixtures/**/*.mjs',
+      'launch/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -17,5 +17,6 @@ main().catch((error: unknown) => {
   } else {
     process.stderr.write(`mobilenet-ros: ${String(error)}\n`);
   }
-  process.exitCode = process.exitCode === undefined || process.exitCode === 0 ? 2 : process.exitCode;
+  process.exitCode =
+    process.exitCode === undefined || process.exitCode === 0 ? 2 : process.exitCode;
 });

@@ -95,7 +95,11 @@ export class McapStreamBagReader implements BagReader {
   async *#iterate(selected: ReadonlySet<string> | undefined): AsyncGenerator<BagMessage> {
     const channels = new Map<number, McapTypes.Channel>();
     const types = new Map(this.topics.map((t) => [t.name, t.type]));
-    for await (const record of streamRecords(this.path, this.#decompressHandlers, this.#truncated)) {
+    for await (const record of streamRecords(
+      this.path,
+      this.#decompressHandlers,
+      this.#truncated,
+    )) {
       if (this.#closed) {
         return;
       }

@@ -39,14 +39,18 @@ export interface DetectionBenchResult {
  * on one preprocessed 300x300 input; (2) the full replay path on 640x480 JPEG frames from a
  * bag: read, deserialise, decode, preprocess, inference, post-process, serialise, write.
  */
-export async function runDetectionBench(options: DetectionBenchOptions): Promise<DetectionBenchResult> {
+export async function runDetectionBench(
+  options: DetectionBenchOptions,
+): Promise<DetectionBenchResult> {
   const frames = options.frames ?? 200;
   const warmup = options.warmup ?? 10;
   const log = options.log ?? (() => undefined);
   const { config } = options;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mobilenet-ros-bench-'));
   try {
-    log(`bare loop: ${frames} x session.run on a 300x300 input, ${config.inference.threads} thread(s), ${config.detector.modelForm} model`);
+    log(
+      `bare loop: ${frames} x session.run on a 300x300 input, ${config.inference.threads} thread(s), ${config.detector.modelForm} model`,
+    );
     const bare = await bareLoop(config, frames, warmup);
 
     // A bag with JPEG frames only: the compressed camera of the sample recording.
@@ -106,7 +110,12 @@ async function bareLoop(config: AppConfig, frames: number, warmup: number): Prom
       samples.push(performance.now() - t);
     }
     const seconds = (performance.now() - start) / 1000;
-    return { name: 'bare session.run loop (the limit)', frames, framesPerSecond: frames / seconds, latency: summarizeLatencies(samples) };
+    return {
+      name: 'bare session.run loop (the limit)',
+      frames,
+      framesPerSecond: frames / seconds,
+      latency: summarizeLatencies(samples),
+    };
   } finally {
     await pipeline.close();
   }

@@ -78,7 +78,14 @@ export async function runRosNodeBench(options: RosNodeBenchOptions): Promise<Ros
 
     log(`node: overload, 4 cameras x 30 fps, ${overloadFrames} frames delivered`);
     const overload = await overloadRun(config, rcl, jpegs, overloadFrames);
-    return { threads: config.inference.threads, replayFps, nodeFps, ratio: nodeFps / replayFps, singleFrame, overload };
+    return {
+      threads: config.inference.threads,
+      replayFps,
+      nodeFps,
+      ratio: nodeFps / replayFps,
+      singleFrame,
+      overload,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -89,9 +96,16 @@ async function readJpegs(bag: string, count: number): Promise<CompressedImage[]>
   try {
     const source = new BagFrameSource(reader, { topics: [sampleTopics.compressed] });
     // The source reads ahead only as frames are done.
-    const frames = await firstValueFrom(source.frames.pipe(tap(() => source.frameDone()), take(count), toArray()));
+    const frames = await firstValueFrom(
+      source.frames.pipe(
+        tap(() => source.frameDone()),
+        take(count),
+        toArray(),
+      ),
+    );
     return frames.map((f) => {
-      if (f.payload.kind !== 'compressed') throw new Error(`expected a CompressedImage on ${f.topic}`);
+      if (f.payload.kind !== 'compressed')
+        throw new Error(`expected a CompressedImage on ${f.topic}`);
       return f.payload.image;
     });
   } finally {
@@ -99,7 +113,13 @@ async function readJpegs(bag: string, count: number): Promise<CompressedImage[]>
   }
 }
 
-async function replayRate(config: AppConfig, bag: string, dir: string, warmup: number, frames: number): Promise<number> {
+async function replayRate(
+  config: AppConfig,
+  bag: string,
+  dir: string,
+  warmup: number,
+  frames: number,
+): Promise<number> {
   let first: bigint | undefined;
   let last = 0n;
   let timed = 0;
@@ -127,13 +147,20 @@ interface BenchNode {
   node: DetectorNode;
 }
 
-async function startNode(config: AppConfig, rcl: Awaited<ReturnType<typeof realRclClasses>>, cameras: readonly string[], onPublished?: (camera: string, ms: number) => void, every?: (ms: number, tick: () => void) => () => void): Promise<BenchNode> {
+async function startNode(
+  config: AppConfig,
+  rcl: Awaited<ReturnType<typeof realRclClasses>>,
+  cameras: readonly string[],
+  onPublished?: (camera: string, ms: number) => void,
+  every?: (ms: number, tick: () => void) => () => void,
+): Promise<BenchNode> {
   const overrides = new Map<string, unknown>([
     ['cameras.names', [...cameras]],
     ['detector.model_form', config.detector.modelForm],
     ['inference.threads', BigInt(config.inference.threads)],
     ['models_dir', config.modelsDir],
     ['outputs.overlay', false],
+    ['faces.enabled', config.faces.enabled],
   ]);
   for (const c of cameras) {
     overrides.set(`cameras.${c}.topic`, `/${c}/image_raw`);
@@ -141,7 +168,12 @@ async function startNode(config: AppConfig, rcl: Awaited<ReturnType<typeof realR
   }
   const fake = new FakeNode(rcl, 'mobilenet_ros', '/', overrides);
   fake.retainPublished = false;
-  const node = DetectorNode.create({ node: fake, rcl, ...(onPublished ? { onPublished } : {}), ...(every ? { every } : { every: () => () => undefined }) });
+  const node = DetectorNode.create({
+    node: fake,
+    rcl,
+    ...(onPublished ? { onPublished } : {}),
+    ...(every ? { every } : { every: () => () => undefined }),
+  });
   await node.configure();
   node.activate();
   return { fake, node };
@@ -151,7 +183,13 @@ function topicOf(camera: string): string {
   return `/${camera}/image_raw/compressed`;
 }
 
-async function nodeRate(config: AppConfig, rcl: Awaited<ReturnType<typeof realRclClasses>>, jpegs: readonly CompressedImage[], warmup: number, frames: number): Promise<number> {
+async function nodeRate(
+  config: AppConfig,
+  rcl: Awaited<ReturnType<typeof realRclClasses>>,
+  jpegs: readonly CompressedImage[],
+  warmup: number,
+  frames: number,
+): Promise<number> {
   let published = 0;
   let delivered = 0;
   let start = 0n;
@@ -185,7 +223,11 @@ async function nodeRate(config: AppConfig, rcl: Awaited<ReturnType<typeof realRc
   return frames / (Number(end - start) / 1e9);
 }
 
-async function singleFrameLatency(config: AppConfig, rcl: Awaited<ReturnType<typeof realRclClasses>>, jpegs: readonly CompressedImage[]): Promise<LatencySummary> {
+async function singleFrameLatency(
+  config: AppConfig,
+  rcl: Awaited<ReturnType<typeof realRclClasses>>,
+  jpegs: readonly CompressedImage[],
+): Promise<LatencySummary> {
   const samples: number[] = [];
   let next: (ms: number) => void = () => undefined;
   const bench = await startNode(config, rcl, ['cam0'], (_c, ms) => next(ms));
@@ -203,7 +245,12 @@ async function singleFrameLatency(config: AppConfig, rcl: Awaited<ReturnType<typ
   return summarizeLatencies(samples);
 }
 
-async function overloadRun(config: AppConfig, rcl: Awaited<ReturnType<typeof realRclClasses>>, jpegs: readonly CompressedImage[], total: number): Promise<RosNodeBenchResult['overload']> {
+async function overloadRun(
+  config: AppConfig,
+  rcl: Awaited<ReturnType<typeof realRclClasses>>,
+  jpegs: readonly CompressedImage[],
+  total: number,
+): Promise<RosNodeBenchResult['overload']> {
   const latencies: number[] = [];
   const perCamera = new Map<string, number>(CAMERAS.map((c) => [c, 0]));
   let tick: () => void = () => undefined;
@@ -229,18 +276,21 @@ async function overloadRun(config: AppConfig, rcl: Awaited<ReturnType<typeof rea
     await new Promise<void>((resolve) => {
       // Each camera at 30 fps, phases spread over the frame period.
       const timers = CAMERAS.map((camera, k) =>
-        setTimeout(() => {
-          const interval = setInterval(() => {
-            if (delivered >= total) {
-              clearInterval(interval);
-              if (timers.every(() => delivered >= total)) resolve();
-              return;
-            }
-            bench.fake.deliver(topicOf(camera), jpegs[delivered % jpegs.length]);
-            delivered++;
-            if (delivered === Math.round(total * 0.2)) rssStart = process.memoryUsage().rss;
-          }, 1000 / 30);
-        }, (k * 1000) / 30 / CAMERAS.length),
+        setTimeout(
+          () => {
+            const interval = setInterval(() => {
+              if (delivered >= total) {
+                clearInterval(interval);
+                if (timers.every(() => delivered >= total)) resolve();
+                return;
+              }
+              bench.fake.deliver(topicOf(camera), jpegs[delivered % jpegs.length]);
+              delivered++;
+              if (delivered === Math.round(total * 0.2)) rssStart = process.memoryUsage().rss;
+            }, 1000 / 30);
+          },
+          (k * 1000) / 30 / CAMERAS.length,
+        ),
       );
       const diag = setInterval(() => {
         tick();
@@ -257,7 +307,8 @@ async function overloadRun(config: AppConfig, rcl: Awaited<ReturnType<typeof rea
   let dropped = 0;
   for (const p of diagnostics.published) {
     const array = p.message as { status: { values: { key: string; value: string }[] }[] };
-    for (const s of array.status) dropped += Number(s.values.find((v) => v.key === 'dropped_frames')?.value ?? 0);
+    for (const s of array.status)
+      dropped += Number(s.values.find((v) => v.key === 'dropped_frames')?.value ?? 0);
   }
   const counts = CAMERAS.map((c) => perCamera.get(c) ?? 0);
   return {

@@ -30,23 +30,39 @@ export class CropClassifier {
     private readonly classCount: number,
   ) {}
 
-  static async create(config: ClassifierConfig, session: ModelSessionOptions = {}): Promise<CropClassifier> {
+  static async create(
+    config: ClassifierConfig,
+    session: ModelSessionOptions = {},
+  ): Promise<CropClassifier> {
     let labelText: string;
     try {
       labelText = await fs.readFile(config.labels, 'utf8');
     } catch (error) {
-      throw new ConfigError('CONFIG_INVALID', `classifier labels file ${config.labels} cannot be read: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `classifier labels file ${config.labels} cannot be read: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     const labels = LabelMap.parse(labelText, config.labels);
     const model = await ModelSession.create(config.model, { label: 'crop classifier', ...session });
     try {
       const input = model.inputs[0];
       const output = model.outputs[0];
-      if (input === undefined || output === undefined) throw new ModelError('MODEL_UNSUPPORTED', `classifier ${config.model} has no input or output`);
+      if (input === undefined || output === undefined)
+        throw new ModelError(
+          'MODEL_UNSUPPORTED',
+          `classifier ${config.model} has no input or output`,
+        );
       const [, c, h, w] = input.dims;
-      if (input.dims.length !== 4 || c !== 3 || (typeof h === 'number' && h !== config.inputHeight) || (typeof w === 'number' && w !== config.inputWidth)) {
+      if (
+        input.dims.length !== 4 ||
+        c !== 3 ||
+        (typeof h === 'number' && h !== config.inputHeight) ||
+        (typeof w === 'number' && w !== config.inputWidth)
+      ) {
         throw new ConfigError(
           'CONFIG_INVALID',
           `classifier ${config.model}: input '${input.name}' is [${input.dims.join(', ')}], but the config says [N, 3, ${config.inputHeight}, ${config.inputWidth}] ` +
@@ -91,10 +107,17 @@ export class CropClassifier {
         std: this.config.std,
         layout: 'nchw',
       });
-      const out = await this.session.run({ [this.inputName]: { type: 'float32', data: tensor.data, dims: tensor.dims } });
+      const out = await this.session.run({
+        [this.inputName]: { type: 'float32', data: tensor.data, dims: tensor.dims },
+      });
       const raw = float32Data(out[this.outputName], this.outputName).subarray(0, this.classCount);
       const scores = this.config.softmax ? softmax(raw) : raw;
-      results.push(topK(scores, this.config.topK).map((r) => ({ label: this.labels.name(r.index), score: r.score })));
+      results.push(
+        topK(scores, this.config.topK).map((r) => ({
+          label: this.labels.name(r.index),
+          score: r.score,
+        })),
+      );
     }
     return results;
   }

@@ -7,39 +7,76 @@ import { configFrom } from './configOption.js';
 /** `mobilenet-ros bench`: the detector's speed, bare and through the full replay path. */
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('time the detector: a bare session.run loop (the limit) and the full replay path on 640x480 JPEG frames')
+    .description(
+      'time the detector: a bare session.run loop (the limit) and the full replay path on 640x480 JPEG frames',
+    )
     .option('--frames <n>', 'frames per measurement', '200')
     .option('--threads <n>', 'intra-op threads (default: the config, else the number of cores)')
     .option('--form <form>', "model form: 'qdq' or 'float' (default: the config, else qdq)")
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
-    .option('--ros', 'benchmark the ROS node instead, on the rclnodejs test double (no ROS needed): node vs replay fps, and 4 cameras x 30 fps overload')
-    .option('--overload-frames <n>', 'with --ros: frames delivered in the overload run (the memory check wants 5000)', '600')
-    .action(async (options: { frames: string; threads?: string; form?: string; config?: string; ros?: boolean; overloadFrames: string }) => {
-      const base = configFrom(options.config);
-      const frames = Number(options.frames);
-      if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`'--frames' must be an integer >= 1, got ${options.frames}`);
-      const threads = options.threads === undefined ? base.inference.threads : Number(options.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-        throw new RangeError(`'--threads' must be an integer in [1, 64], got ${options.threads}`);
-      }
-      const form = options.form ?? base.detector.modelForm;
-      if (form !== 'qdq' && form !== 'float') throw new RangeError(`'--form' must be 'qdq' or 'float', got ${form}`);
-      const inference = options.threads === undefined ? base.inference : { threads, providers: withCpuThreads(base.inference.providers, threads) };
-      // The detector path alone: the face branch has its own benchmark (test/faces, runFaceBench).
-      const config: AppConfig = { ...base, inference, detector: { ...base.detector, modelForm: form }, faces: { ...base.faces, enabled: false } };
-      if (options.ros === true) {
-        const overloadFrames = Number(options.overloadFrames);
-        if (!Number.isInteger(overloadFrames) || overloadFrames < 1) throw new RangeError(`'--overload-frames' must be an integer >= 1, got ${options.overloadFrames}`);
-        const { formatRosNodeBench, runRosNodeBench } = await import('../bench/rosNodeBench.js');
-        const ros = await runRosNodeBench({ config, frames, overloadFrames, log: (line) => process.stderr.write(`${line}\n`) });
-        process.stdout.write(`${formatRosNodeBench(ros)}\n`);
-        return;
-      }
-      const result = await runDetectionBench({
-        config,
-        frames,
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      process.stdout.write(`${formatDetectionBench(result)}\n`);
-    });
+    .option(
+      '--ros',
+      'benchmark the ROS node instead, on the rclnodejs test double (no ROS needed): node vs replay fps, and 4 cameras x 30 fps overload',
+    )
+    .option(
+      '--overload-frames <n>',
+      'with --ros: frames delivered in the overload run (the memory check wants 5000)',
+      '600',
+    )
+    .action(
+      async (options: {
+        frames: string;
+        threads?: string;
+        form?: string;
+        config?: string;
+        ros?: boolean;
+        overloadFrames: string;
+      }) => {
+        const base = configFrom(options.config);
+        const frames = Number(options.frames);
+        if (!Number.isInteger(frames) || frames < 1)
+          throw new RangeError(`'--frames' must be an integer >= 1, got ${options.frames}`);
+        const threads =
+          options.threads === undefined ? base.inference.threads : Number(options.threads);
+        if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+          throw new RangeError(`'--threads' must be an integer in [1, 64], got ${options.threads}`);
+        }
+        const form = options.form ?? base.detector.modelForm;
+        if (form !== 'qdq' && form !== 'float')
+          throw new RangeError(`'--form' must be 'qdq' or 'float', got ${form}`);
+        const inference =
+          options.threads === undefined
+            ? base.inference
+            : { threads, providers: withCpuThreads(base.inference.providers, threads) };
+        // The detector path alone: the face branch has its own benchmark (test/faces, runFaceBench).
+        const config: AppConfig = {
+          ...base,
+          inference,
+          detector: { ...base.detector, modelForm: form },
+          faces: { ...base.faces, enabled: false },
+        };
+        if (options.ros === true) {
+          const overloadFrames = Number(options.overloadFrames);
+          if (!Number.isInteger(overloadFrames) || overloadFrames < 1)
+            throw new RangeError(
+              `'--overload-frames' must be an integer >= 1, got ${options.overloadFrames}`,
+            );
+          const { formatRosNodeBench, runRosNodeBench } = await import('../bench/rosNodeBench.js');
+          const ros = await runRosNodeBench({
+            config,
+            frames,
+            overloadFrames,
+            log: (line) => process.stderr.write(`${line}\n`),
+          });
+          process.stdout.write(`${formatRosNodeBench(ros)}\n`);
+          return;
+        }
+        const result = await runDetectionBench({
+          config,
+          frames,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(`${formatDetectionBench(result)}\n`);
+      },
+    );
 }

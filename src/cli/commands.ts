@@ -11,5 +11,15 @@ import { runCommand } from './runCommand.js';
 
 /** Every subcommand, in the order `--help` lists them. */
 export function commands(): Command[] {
-  return [demoCommand(), runCommand(), replayCommand(), detectCommand(), facesCommand(), benchCommand(), modelsCommand(), mobilenetCommand(), doctorCommand()];
+  return [
+    demoCommand(),
+    runCommand(),
+    replayCommand(),
+    detectCommand(),
+    facesCommand(),
+    benchCommand(),
+    modelsCommand(),
+    mobilenetCommand(),
+    doctorCommand(),
+  ];
 }

@@ -8,7 +8,9 @@ import { runReplay } from './replay.js';
 /** `mobilenet-ros demo`: make the sample recording, replay it, show where the results are. */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('make the two-camera sample recording from real photos, replay it, and write the output bag and annotated frames')
+    .description(
+      'make the two-camera sample recording from real photos, replay it, and write the output bag and annotated frames',
+    )
     .option('--out <dir>', 'output folder', 'out/demo')
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
     .action(async (options: { out: string; config?: string }) => {
@@ -18,7 +20,9 @@ export function demoCommand(): Command {
       const annotateDir = path.join(options.out, 'annotated');
       if (!fs.existsSync(input)) {
         const counts = await writeSampleRecording({ output: input });
-        process.stderr.write(`wrote the sample recording ${input} (${counts.raw} raw + ${counts.compressed} JPEG frames, 640x480)\n`);
+        process.stderr.write(
+          `wrote the sample recording ${input} (${counts.raw} raw + ${counts.compressed} JPEG frames, 640x480)\n`,
+        );
       }
       fs.rmSync(annotateDir, { recursive: true, force: true });
       const { summary, annotated } = await runReplay({
@@ -31,7 +35,9 @@ export function demoCommand(): Command {
       });
       process.stdout.write(`${summary.format()}\n\n`);
       process.stdout.write(`input bag:        ${input}\n`);
-      process.stdout.write(`output bag:       ${output}  (play it: ros2 bag play ${output}; or open it in Foxglove)\n`);
+      process.stdout.write(
+        `output bag:       ${output}  (play it: ros2 bag play ${output}; or open it in Foxglove)\n`,
+      );
       process.stdout.write(`annotated frames: ${annotateDir}/ (${annotated.length} JPEG files)\n`);
       process.exitCode = summary.failed > 0 ? ExitStatus.partial : ExitStatus.ok;
     });

@@ -22,7 +22,9 @@ export interface DetectOptions {
 
 /** Runs the detector over image files; failures are results with `error`, never thrown. */
 export async function runDetect(options: DetectOptions): Promise<FrameResult[]> {
-  const pipeline = await DetectionPipeline.create(options.config, { observer: annotator(options.annotateDir) });
+  const pipeline = await DetectionPipeline.create(options.config, {
+    observer: annotator(options.annotateDir),
+  });
   try {
     const source = new ImageFileSource(options.images);
     return await lastValueFrom(

@@ -2,7 +2,10 @@ import { faceJson } from '../faces/faceJson.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
 
 /** One line of `detect --json` output for a processed image, or for a failed one. */
-export function detectJsonLine(result: FrameResult, options: { embeddings?: boolean } = {}): string {
+export function detectJsonLine(
+  result: FrameResult,
+  options: { embeddings?: boolean } = {},
+): string {
   if (result.error !== undefined) {
     return JSON.stringify({ image: result.frame.topic, error: result.error.message });
   }
@@ -17,9 +20,20 @@ export function detectJsonLine(result: FrameResult, options: { embeddings?: bool
       bbox: [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].map((v) => round(v, 1)),
       ...(d.classification === undefined
         ? {}
-        : { classification: d.classification.map((c) => ({ label: c.label, score: round(c.score, 4) })) }),
+        : {
+            classification: d.classification.map((c) => ({
+              label: c.label,
+              score: round(c.score, 4),
+            })),
+          }),
     })),
-    ...(result.faces === undefined ? {} : { faces: result.faces.map((f) => faceJson(f, { includeEmbedding: options.embeddings ?? false })) }),
+    ...(result.faces === undefined
+      ? {}
+      : {
+          faces: result.faces.map((f) =>
+            faceJson(f, { includeEmbedding: options.embeddings ?? false }),
+          ),
+        }),
   });
 }
 
@@ -27,9 +41,21 @@ export function detectJsonLine(result: FrameResult, options: { embeddings?: bool
 export function detectTextLine(result: FrameResult): string {
   if (result.error !== undefined) return `${result.frame.topic}: error: ${result.error.message}`;
   const items = result.detections.map(
-    (d) => `${d.label} ${d.score.toFixed(2)} [${[d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].map((v) => v.toFixed(0)).join(', ')}]`,
+    (d) =>
+      `${d.label} ${d.score.toFixed(2)} [${[d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].map((v) => v.toFixed(0)).join(', ')}]`,
   );
-  const faces = result.faces === undefined ? '' : `; ${result.faces.length} face(s)${result.faces.some((f) => f.identity !== '') ? ': ' + result.faces.filter((f) => f.identity !== '').map((f) => f.identity).join(', ') : ''}`;
+  const faces =
+    result.faces === undefined
+      ? ''
+      : `; ${result.faces.length} face(s)${
+          result.faces.some((f) => f.identity !== '')
+            ? ': ' +
+              result.faces
+                .filter((f) => f.identity !== '')
+                .map((f) => f.identity)
+                .join(', ')
+            : ''
+        }`;
   return `${result.frame.topic} (${result.width}x${result.height}): ${items.length ? items.join('; ') : 'nothing detected'}${faces}`;
 }
 

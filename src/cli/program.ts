@@ -7,7 +7,9 @@ import { packageVersion } from '../version.js';
  */
 export function buildProgram(commands: readonly Command[]): Command {
   const program = new Command('mobilenet-ros')
-    .description('MobileNet perception for ROS 2: detection, faces and classification on ONNX Runtime')
+    .description(
+      'MobileNet perception for ROS 2: detection, faces and classification on ONNX Runtime',
+    )
     .version(packageVersion)
     .showHelpAfterError()
     .enablePositionalOptions();

@@ -16,7 +16,9 @@ export class ProgressLine {
     const fraction = this.total > 0 ? Math.min(done / this.total, 1) : 0;
     const filled = Math.round(fraction * width);
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
-    this.stream.write(`\r[${bar}] ${done}/${this.total} frames  ${framesPerSecond.toFixed(1)} fps `);
+    this.stream.write(
+      `\r[${bar}] ${done}/${this.total} frames  ${framesPerSecond.toFixed(1)} fps `,
+    );
   }
 
   done(): void {

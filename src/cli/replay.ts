@@ -51,7 +51,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const annotated: string[] = [];
   try {
     const source = new BagFrameSource(reader, { topics: options.topics });
-    const pipeline = await DetectionPipeline.create(options.config, { observer: annotationObserver(options, annotated) });
+    const pipeline = await DetectionPipeline.create(options.config, {
+      observer: annotationObserver(options, annotated),
+    });
     try {
       const sink = await DetectionBagSink.create(options.output, {
         force: options.force,
@@ -61,7 +63,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         faces:
           pipeline.faces === undefined
             ? undefined
-            : { embeddingModel: pipeline.faces.embeddingModel, includeEmbeddings: options.config.faces.publishEmbeddings },
+            : {
+                embeddingModel: pipeline.faces.embeddingModel,
+                includeEmbeddings: options.config.faces.publishEmbeddings,
+              },
         scoreThreshold: options.config.detector.scoreThreshold,
       });
       const summary = new RunSummary();
@@ -78,7 +83,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
             .pipe(
               concatMap(async (result) => {
                 await sink.write(result);
-                options.onWritten?.(result, Number(process.hrtime.bigint() - result.frame.receivedAt) / 1e6);
+                options.onWritten?.(
+                  result,
+                  Number(process.hrtime.bigint() - result.frame.receivedAt) / 1e6,
+                );
                 return result;
               }),
             )

@@ -5,10 +5,15 @@ import { runReplay } from './replay.js';
 /** `mobilenet-ros replay <bag> -o <out.mcap>` */
 export function replayCommand(): Command {
   return new Command('replay')
-    .description('run the pipeline over the image topics of a rosbag2 recording (MCAP or sqlite3) into an MCAP bag')
+    .description(
+      'run the pipeline over the image topics of a rosbag2 recording (MCAP or sqlite3) into an MCAP bag',
+    )
     .argument('<bag>', 'bag directory (with metadata.yaml), .mcap or .db3 file')
     .requiredOption('-o, --output <file>', 'output MCAP file')
-    .option('--topics <list>', 'comma-separated image topics (default: every Image and CompressedImage topic)')
+    .option(
+      '--topics <list>',
+      'comma-separated image topics (default: every Image and CompressedImage topic)',
+    )
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
     .option('--no-images', 'leave the input images out of the output bag')
     .option('--annotate <dir>', 'also write annotated frames as JPEG into this folder')
@@ -29,7 +34,9 @@ export function replayCommand(): Command {
       ) => {
         const every = Number(options.annotateEvery);
         if (!Number.isInteger(every) || every < 1) {
-          throw new RangeError(`'--annotate-every' must be an integer >= 1, got ${options.annotateEvery}`);
+          throw new RangeError(
+            `'--annotate-every' must be an integer >= 1, got ${options.annotateEvery}`,
+          );
         }
         const controller = new AbortController();
         const stop = (): void => controller.abort();
@@ -40,7 +47,10 @@ export function replayCommand(): Command {
             bag,
             output: options.output,
             config: configFrom(options.config),
-            topics: options.topics?.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+            topics: options.topics
+              ?.split(',')
+              .map((t) => t.trim())
+              .filter((t) => t !== ''),
             images: options.images,
             force: options.force,
             annotateDir: options.annotate,
@@ -48,9 +58,16 @@ export function replayCommand(): Command {
             signal: controller.signal,
           });
           process.stderr.write(`${summary.format()}\n`);
-          process.stderr.write(`output: ${options.output}${interrupted ? ' (interrupted: holds every frame processed so far)' : ''}\n`);
-          if (annotated.length > 0) process.stderr.write(`annotated frames: ${annotated.length} in ${options.annotate}\n`);
-          process.exitCode = interrupted ? ExitStatus.interrupted : summary.failed > 0 || summary.warnings.length > 0 ? ExitStatus.partial : ExitStatus.ok;
+          process.stderr.write(
+            `output: ${options.output}${interrupted ? ' (interrupted: holds every frame processed so far)' : ''}\n`,
+          );
+          if (annotated.length > 0)
+            process.stderr.write(`annotated frames: ${annotated.length} in ${options.annotate}\n`);
+          process.exitCode = interrupted
+            ? ExitStatus.interrupted
+            : summary.failed > 0 || summary.warnings.length > 0
+              ? ExitStatus.partial
+              : ExitStatus.ok;
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

@@ -18,7 +18,10 @@ export class ConfigReader {
       this.map = value;
     } else {
       const where = prefix === '' ? '(root)' : prefix.slice(0, -1);
-      throw new ConfigError('CONFIG_INVALID', `${source}: '${where}' must be a mapping, got ${JSON.stringify(value)}`);
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `${source}: '${where}' must be a mapping, got ${JSON.stringify(value)}`,
+      );
     }
   }
 
@@ -41,7 +44,8 @@ export class ConfigReader {
   string(key: string): string | undefined {
     const value = this.map[key];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value === '') throw this.error(key, 'must be a non-empty string', value);
+    if (typeof value !== 'string' || value === '')
+      throw this.error(key, 'must be a non-empty string', value);
     return value;
   }
 
@@ -73,7 +77,10 @@ export class ConfigReader {
   }
 
   private error(key: string, rule: string, value: unknown): ConfigError {
-    return new ConfigError('CONFIG_INVALID', `${this.source}: '${this.prefix}${key}' ${rule}, got ${JSON.stringify(value)}`);
+    return new ConfigError(
+      'CONFIG_INVALID',
+      `${this.source}: '${this.prefix}${key}' ${rule}, got ${JSON.stringify(value)}`,
+    );
   }
 }
 

@@ -6,7 +6,11 @@ import { ConfigError } from '../errors.js';
 import { defaultModelsDir } from '../models/manifest.js';
 import { parseClassifierConfig } from './classifierConfig.js';
 import { defaultFacesConfig, parseFacesConfig } from './facesConfig.js';
-import { defaultProvidersConfig, parseProvidersConfig, PROVIDER_CONFIG_KEYS } from './providerConfig.js';
+import {
+  defaultProvidersConfig,
+  parseProvidersConfig,
+  PROVIDER_CONFIG_KEYS,
+} from './providerConfig.js';
 import { ConfigReader, isRecord } from './configReader.js';
 import type { AppConfig, DetectorConfig } from './detectorConfig.js';
 
@@ -22,7 +26,10 @@ export function defaultConfig(): AppConfig {
       maxDetections: 20,
       resize: 'stretch',
     },
-    inference: { threads: os.availableParallelism(), providers: defaultProvidersConfig(os.availableParallelism()) },
+    inference: {
+      threads: os.availableParallelism(),
+      providers: defaultProvidersConfig(os.availableParallelism()),
+    },
     faces: defaultFacesConfig(),
   };
 }
@@ -37,13 +44,21 @@ export function loadConfigFile(file: string): AppConfig {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError('CONFIG_INVALID', `cannot read config file ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `cannot read config file ${file}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   let document: unknown;
   try {
     document = YAML.parse(text);
   } catch (error) {
-    throw new ConfigError('CONFIG_INVALID', `${file} is not valid YAML: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `${file} is not valid YAML: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   return parseConfig(rosParameters(document), file, path.dirname(file));
 }
@@ -65,7 +80,16 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
   const defaults = defaultConfig();
   if (input === undefined || input === null) return defaults;
   const root = new ConfigReader(input, source, '');
-  root.only(['models_dir', 'detector', 'inference', 'cameras', 'faces', 'classifier', 'outputs', 'node']);
+  root.only([
+    'models_dir',
+    'detector',
+    'inference',
+    'cameras',
+    'faces',
+    'classifier',
+    'outputs',
+    'node',
+  ]);
   const det = root.child('detector');
   det.only(['model_form', 'score_threshold', 'iou_threshold', 'nms', 'max_detections', 'resize']);
   const inf = root.child('inference');
@@ -83,8 +107,19 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
   return {
     modelsDir: modelsDir === undefined ? defaults.modelsDir : path.resolve(baseDir, modelsDir),
     detector,
-    inference: { threads, providers: parseProvidersConfig((input as Record<string, unknown>).inference, { source, baseDir, threads }) },
+    inference: {
+      threads,
+      providers: parseProvidersConfig((input as Record<string, unknown>).inference, {
+        source,
+        baseDir,
+        threads,
+      }),
+    },
     faces: parseFacesConfig((input as Record<string, unknown>).faces, source, baseDir),
-    classifier: parseClassifierConfig((input as Record<string, unknown>).classifier, source, baseDir),
+    classifier: parseClassifierConfig(
+      (input as Record<string, unknown>).classifier,
+      source,
+      baseDir,
+    ),
   };
 }

@@ -71,10 +71,13 @@ export function defaultProvidersConfig(threads: number): ProvidersConfig {
 
 /** The same chains with every CPU entry set to `threads` (a `--threads` override). */
 export function withCpuThreads(config: ProvidersConfig, threads: number): ProvidersConfig {
-  const retarget = (chain: ProviderChain): ProviderChain => chain.map((p) => (p.kind === 'cpu' ? { ...p, threads } : p));
+  const retarget = (chain: ProviderChain): ProviderChain =>
+    chain.map((p) => (p.kind === 'cpu' ? { ...p, threads } : p));
   return {
     chain: retarget(config.chain),
-    models: Object.fromEntries(Object.entries(config.models).map(([model, chain]) => [model, retarget(chain)])),
+    models: Object.fromEntries(
+      Object.entries(config.models).map(([model, chain]) => [model, retarget(chain)]),
+    ),
   };
 }
 

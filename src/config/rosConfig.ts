@@ -69,7 +69,11 @@ export interface RosConfig {
 }
 
 /** Best effort, volatile, keep last 1: what camera drivers publish with (rclcpp's SensorDataQoS). */
-export const SENSOR_DATA_QOS: QosConfig = { reliability: 'best_effort', durability: 'volatile', depth: 1 };
+export const SENSOR_DATA_QOS: QosConfig = {
+  reliability: 'best_effort',
+  durability: 'volatile',
+  depth: 1,
+};
 
 /** The single camera used when `cameras.names` is empty. */
 export const DEFAULT_CAMERA_NAME = 'camera';
@@ -83,7 +87,15 @@ const QOS_KEYS = ['reliability', 'durability', 'depth'] as const;
 /** The configuration used when nothing says otherwise: one camera on /camera/image_raw. */
 export function defaultRosConfig(): RosConfig {
   return {
-    cameras: [{ name: DEFAULT_CAMERA_NAME, topic: '/camera/image_raw', transport: 'raw', maxRateHz: 0, qos: SENSOR_DATA_QOS }],
+    cameras: [
+      {
+        name: DEFAULT_CAMERA_NAME,
+        topic: '/camera/image_raw',
+        transport: 'raw',
+        maxRateHz: 0,
+        qos: SENSOR_DATA_QOS,
+      },
+    ],
     outputs: {
       detectionsTopic: 'detections',
       labelsTopic: 'detections/labels',
@@ -128,7 +140,11 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
   const seen = new Set<string>();
   for (const name of names) {
     if (!CAMERA_NAME.test(name) || (CAMERA_SECTION_KEYS as readonly string[]).includes(name)) {
-      throw cams.error('names', `must hold camera names matching ${CAMERA_NAME.source} (not ${CAMERA_SECTION_KEYS.join(', ')})`, name);
+      throw cams.error(
+        'names',
+        `must hold camera names matching ${CAMERA_NAME.source} (not ${CAMERA_SECTION_KEYS.join(', ')})`,
+        name,
+      );
     }
     if (seen.has(name)) throw cams.error('names', 'must not repeat a camera name', name);
     seen.add(name);
@@ -143,7 +159,8 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
           const cam = cams.child(name);
           cam.only(CAMERA_KEYS);
           const topic = cam.topic('topic');
-          if (topic === undefined) throw cam.error('topic', 'is required for each camera in cameras.names', undefined);
+          if (topic === undefined)
+            throw cam.error('topic', 'is required for each camera in cameras.names', undefined);
           return {
             name,
             topic,
@@ -156,16 +173,35 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
   for (const camera of cameras) {
     const topic = inputTopic(camera);
     const other = seenTopics.get(topic);
-    if (other !== undefined) throw cams.error(`${camera.name}.topic`, `subscribes to ${topic}, as camera '${other}' does`, camera.topic);
+    if (other !== undefined)
+      throw cams.error(
+        `${camera.name}.topic`,
+        `subscribes to ${topic}, as camera '${other}' does`,
+        camera.topic,
+      );
     seenTopics.set(topic, camera.name);
   }
 
   const out = root.child('outputs');
-  out.only(['detections_topic', 'labels_topic', 'faces_topic', 'face_detections_topic', 'diagnostics_topic', 'diagnostics_period_s', 'overlay', 'overlay_topic', 'qos']);
+  out.only([
+    'detections_topic',
+    'labels_topic',
+    'faces_topic',
+    'face_detections_topic',
+    'diagnostics_topic',
+    'diagnostics_period_s',
+    'overlay',
+    'overlay_topic',
+    'qos',
+  ]);
   const d = defaults.outputs;
   const overlayTopic = out.topic('overlay_topic', true) ?? d.overlayTopic;
   if (cameras.length > 1 && !overlayTopic.includes('{camera}')) {
-    throw out.error('overlay_topic', "must contain '{camera}' when there are several cameras", overlayTopic);
+    throw out.error(
+      'overlay_topic',
+      "must contain '{camera}' when there are several cameras",
+      overlayTopic,
+    );
   }
   const outputs: OutputsConfig = {
     detectionsTopic: out.topic('detections_topic') ?? d.detectionsTopic,
@@ -187,7 +223,8 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
     cameras,
     outputs,
     node: {
-      qosWarningAfterS: node.number('qos_warning_after_s', 1, 600) ?? defaults.node.qosWarningAfterS,
+      qosWarningAfterS:
+        node.number('qos_warning_after_s', 1, 600) ?? defaults.node.qosWarningAfterS,
       concurrency: node.integer('concurrency', 1, 8) ?? defaults.node.concurrency,
       stages: { detector: stages.boolean('detector') ?? defaults.node.stages.detector },
     },
@@ -196,7 +233,9 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
 
 /** The topic a camera subscribes to: `<topic>/compressed` for the compressed transport (image_transport's convention). */
 export function inputTopic(camera: Pick<CameraConfig, 'topic' | 'transport'>): string {
-  return camera.transport === 'compressed' ? `${camera.topic.replace(/\/+$/, '')}/compressed` : camera.topic;
+  return camera.transport === 'compressed'
+    ? `${camera.topic.replace(/\/+$/, '')}/compressed`
+    : camera.topic;
 }
 
 /** The overlay topic of one camera. */
@@ -208,7 +247,8 @@ function parseQos(section: Section, defaults: QosConfig): QosConfig {
   section.only(QOS_KEYS);
   return {
     reliability: section.choice('reliability', ['best_effort', 'reliable']) ?? defaults.reliability,
-    durability: section.choice('durability', ['volatile', 'transient_local']) ?? defaults.durability,
+    durability:
+      section.choice('durability', ['volatile', 'transient_local']) ?? defaults.durability,
     depth: section.integer('depth', 1, 1000) ?? defaults.depth,
   };
 }
@@ -226,8 +266,13 @@ class Section {
     private readonly prefix: string,
   ) {
     if (value === undefined || value === null) this.map = {};
-    else if (typeof value === 'object' && !Array.isArray(value)) this.map = value as Record<string, unknown>;
-    else throw new ConfigError('CONFIG_INVALID', `${source}: '${prefix.slice(0, -1) || '(root)'}' must be a mapping, got ${JSON.stringify(value)}`);
+    else if (typeof value === 'object' && !Array.isArray(value))
+      this.map = value as Record<string, unknown>;
+    else
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `${source}: '${prefix.slice(0, -1) || '(root)'}' must be a mapping, got ${JSON.stringify(value)}`,
+      );
   }
 
   child(key: string): Section {
@@ -237,7 +282,10 @@ class Section {
   only(keys: readonly string[]): void {
     for (const key of Object.keys(this.map)) {
       if (!keys.includes(key)) {
-        throw new ConfigError('CONFIG_INVALID', `${this.source}: unknown key '${this.prefix}${key}'; allowed here: ${keys.join(', ')}`);
+        throw new ConfigError(
+          'CONFIG_INVALID',
+          `${this.source}: unknown key '${this.prefix}${key}'; allowed here: ${keys.join(', ')}`,
+        );
       }
     }
   }
@@ -245,7 +293,8 @@ class Section {
   stringList(key: string): string[] | undefined {
     const value = this.map[key];
     if (value === undefined) return undefined;
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw this.error(key, 'must be a list of strings', value);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+      throw this.error(key, 'must be a list of strings', value);
     return value;
   }
 
@@ -253,9 +302,14 @@ class Section {
   topic(key: string, template = false): string | undefined {
     const value = this.map[key];
     if (value === undefined) return undefined;
-    const checked = typeof value === 'string' && template ? value.replaceAll('{camera}', 'x') : value;
+    const checked =
+      typeof value === 'string' && template ? value.replaceAll('{camera}', 'x') : value;
     if (typeof checked !== 'string' || !TOPIC.test(checked)) {
-      throw this.error(key, 'must be a ROS topic name (tokens of letters, digits and _, separated by /)', value);
+      throw this.error(
+        key,
+        'must be a ROS topic name (tokens of letters, digits and _, separated by /)',
+        value,
+      );
     }
     return value as string;
   }
@@ -263,7 +317,8 @@ class Section {
   number(key: string, min: number, max: number): number | undefined {
     const value = toNumber(this.map[key]);
     if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !(value >= min && value <= max)) throw this.error(key, `must be a number in [${min}, ${max}]`, value);
+    if (typeof value !== 'number' || !(value >= min && value <= max))
+      throw this.error(key, `must be a number in [${min}, ${max}]`, value);
     return value;
   }
 
@@ -293,7 +348,10 @@ class Section {
   }
 
   error(key: string, rule: string, value: unknown): ConfigError {
-    return new ConfigError('CONFIG_INVALID', `${this.source}: '${this.prefix}${key}' ${rule}, got ${describe(value)}`);
+    return new ConfigError(
+      'CONFIG_INVALID',
+      `${this.source}: '${this.prefix}${key}' ${rule}, got ${describe(value)}`,
+    );
   }
 }
 

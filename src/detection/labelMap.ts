@@ -14,7 +14,8 @@ export class LabelMap {
       const match = /^\s*(\d+)\s+(.+?)\s*$/.exec(line);
       const id = match ? Number(match[1]) : lineNumber;
       const name = match ? (match[2] ?? '') : line.trim();
-      if (names.has(id)) throw new ModelError('MODEL_CORRUPT', `${file}: class id ${id} appears twice`);
+      if (names.has(id))
+        throw new ModelError('MODEL_CORRUPT', `${file}: class id ${id} appears twice`);
       names.set(id, name);
     });
     if (names.size === 0) throw new ModelError('MODEL_CORRUPT', `${file} has no labels`);

@@ -5,7 +5,11 @@ import { float32Data } from '../inference/tensorData.js';
 import { loadManifest, modelEntry, preparedFile } from '../models/manifest.js';
 import { parseSsdSpec } from '../models/ssdModelSpec.js';
 import { readVerified } from '../models/verifiedFile.js';
-import { SsdDecoder, type SsdDecoderOptions, type SsdDetection } from '../postprocess/ssdDecoder.js';
+import {
+  SsdDecoder,
+  type SsdDecoderOptions,
+  type SsdDetection,
+} from '../postprocess/ssdDecoder.js';
 import { LabelMap } from './labelMap.js';
 
 /** Options for {@link SsdDetector.create}. */
@@ -97,12 +101,16 @@ export class SsdDetector {
   async infer(rgb: Uint8Array): Promise<{ boxEncodings: Float32Array; scores: Float32Array }> {
     const expected = this.width * this.height * 3;
     if (rgb.length !== expected) {
-      throw new RangeError(`detector input must be ${this.width}x${this.height}x3 = ${expected} bytes, got ${rgb.length}`);
+      throw new RangeError(
+        `detector input must be ${this.width}x${this.height}x3 = ${expected} bytes, got ${rgb.length}`,
+      );
     }
     // One run at a time, first come first served: concurrent runs would only fight over the
     // same cores, and FIFO order lets callers prepare the next frame while this one runs
     // without reordering results.
-    const run = this.queue.then(() => this.session.run({ image: { type: 'uint8', data: rgb, dims: this.inputShape } }));
+    const run = this.queue.then(() =>
+      this.session.run({ image: { type: 'uint8', data: rgb, dims: this.inputShape } }),
+    );
     this.queue = run.catch(() => undefined);
     const out = await run;
     return {

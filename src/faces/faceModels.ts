@@ -105,6 +105,8 @@ export class FaceModels {
         const session = await ModelSession.fromBytes(bytes, {
           label: `${name} (${prepared.file})`,
           ...(threads === undefined ? {} : { intraOpThreads: threads }),
+          // Five models run back to back per frame: idle threads must not spin over the next one.
+          spinWait: false,
         });
         sessions.set(role, session);
         checkTensors(session, role, name);

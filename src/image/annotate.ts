@@ -8,9 +8,19 @@ import type { FrameImage } from './frameImage.js';
  * A copy of the frame with each detection's box and "label score" drawn, and each face's box
  * with its identity (or "face"). The caller releases it.
  */
-export function annotateDetections(image: FrameImage, detections: readonly ObjectDetection[], faces: readonly FaceResult[] = []): Mat {
+export function annotateDetections(
+  image: FrameImage,
+  detections: readonly ObjectDetection[],
+  faces: readonly FaceResult[] = [],
+): Mat {
   return drawDetections(image.bgr(), [
     ...detections.map((d) => ({ box: d.box, label: `${d.label} ${d.score.toFixed(2)}` })),
-    ...faces.map((f) => ({ box: f.box, label: f.identity === '' ? `face ${f.score.toFixed(2)}` : `${f.identity} ${f.identityScore.toFixed(2)}` })),
+    ...faces.map((f) => ({
+      box: f.box,
+      label:
+        f.identity === ''
+          ? `face ${f.score.toFixed(2)}`
+          : `${f.identity} ${f.identityScore.toFixed(2)}`,
+    })),
   ]);
 }

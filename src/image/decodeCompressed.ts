@@ -1,7 +1,12 @@
 import { ImageError } from '../errors.js';
 import type { CompressedImage } from '../messages/types.js';
 import type { Mat } from './cv.js';
-import { decodeEncodedImage, hexPrefix, sniffImageFormat } from './decodeEncodedImage.js';
+import {
+  decodeEncodedImage,
+  decodeEncodedImageAsync,
+  hexPrefix,
+  sniffImageFormat,
+} from './decodeEncodedImage.js';
 
 /**
  * Decodes a `sensor_msgs/msg/CompressedImage` (JPEG or PNG) into an 8-bit BGR Mat (CV_8UC3)
@@ -18,6 +23,17 @@ import { decodeEncodedImage, hexPrefix, sniffImageFormat } from './decodeEncoded
  *   byte count.
  */
 export function decodeCompressed(msg: CompressedImage): Mat {
+  const { data, what } = checkCompressed(msg);
+  return decodeEncodedImage(data, what);
+}
+
+/** decodeCompressed with the decoding on libuv's thread pool (see decodeEncodedImageAsync). */
+export async function decodeCompressedAsync(msg: CompressedImage): Promise<Mat> {
+  const { data, what } = checkCompressed(msg);
+  return decodeEncodedImageAsync(data, what);
+}
+
+function checkCompressed(msg: CompressedImage): { data: Uint8Array; what: string } {
   const format = typeof msg.format === 'string' ? msg.format : '';
   checkFormat(format);
   const data = msg.data as unknown;
@@ -35,7 +51,7 @@ export function decodeCompressed(msg: CompressedImage): Mat {
         `${hexPrefix(data)}): the data is neither a JPEG nor a PNG`,
     );
   }
-  return decodeEncodedImage(data, `CompressedImage format '${format}'`);
+  return { data, what: `CompressedImage format '${format}'` };
 }
 
 function checkFormat(format: string): void {

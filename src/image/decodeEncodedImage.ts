@@ -24,18 +24,41 @@ export function hexPrefix(bytes: Uint8Array, count = 8): string {
 }
 
 /**
- * Decodes an encoded image (JPEG, PNG, or anything else the system OpenCV reads) into an 8-bit
- * BGR Mat owned by the caller. `what` names the input in errors ("file 'a.jpg'",
- * "CompressedImage format 'jpeg'").
- *
- * A JPEG must end with its End Of Image marker: libjpeg decodes a truncated stream without
- * error, filling the missing rows with grey, and such a frame would give wrong detections.
- *
- * @throws ImageError IMAGE_DECODE_FAILED when the bytes do not decode, naming `what` and the
- *   byte count.
+ * Decodes JPEG or PNG bytes into an 8-bit BGR Mat (the caller releases it). `what` names the
+ * input in errors. Throws ImageError IMAGE_DECODE_FAILED for empty, truncated or undecodable data.
  */
 export function decodeEncodedImage(bytes: Uint8Array, what: string): Mat {
-  const fail = (reason: string, cause?: unknown): ImageError =>
+  const fail = checkEncoded(bytes, what);
+  let mat: Mat;
+  try {
+    // IMREAD_COLOR: always 3-channel 8-bit BGR (grey expanded, alpha dropped, 16-bit scaled).
+    mat = cv.imdecode(asBuffer(bytes), cv.IMREAD_COLOR);
+  } catch (err) {
+    throw fail(err instanceof Error ? err.message : String(err), err);
+  }
+  return checkDecoded(mat, fail);
+}
+
+/**
+ * decodeEncodedImage on libuv's thread pool: the main thread stays free, e.g. while ONNX Runtime
+ * runs the previous frame (its Node binding runs inference on the main thread).
+ */
+export async function decodeEncodedImageAsync(bytes: Uint8Array, what: string): Promise<Mat> {
+  const fail = checkEncoded(bytes, what);
+  let mat: Mat;
+  try {
+    mat = await cv.imdecodeAsync(asBuffer(bytes), cv.IMREAD_COLOR);
+  } catch (err) {
+    throw fail(err instanceof Error ? err.message : String(err), err);
+  }
+  return checkDecoded(mat, fail);
+}
+
+type Failure = (reason: string, cause?: unknown) => ImageError;
+
+/** Checks what can be checked before decoding; returns the error factory for this input. */
+function checkEncoded(bytes: Uint8Array, what: string): Failure {
+  const fail: Failure = (reason, cause) =>
     new ImageError(
       'IMAGE_DECODE_FAILED',
       `Cannot decode ${what} (${bytes.length} bytes, starting ${hexPrefix(bytes)}): ${reason}`,
@@ -45,16 +68,10 @@ export function decodeEncodedImage(bytes: Uint8Array, what: string): Mat {
   if (sniffImageFormat(bytes) === 'jpeg' && !hasJpegEnd(bytes)) {
     throw fail('the JPEG has no End Of Image marker (ff d9), so it is truncated');
   }
-  let mat: Mat;
-  try {
-    // IMREAD_COLOR: always 3-channel 8-bit BGR (grey expanded, alpha dropped, 16-bit scaled).
-    mat = cv.imdecode(
-      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      cv.IMREAD_COLOR,
-    );
-  } catch (err) {
-    throw fail(err instanceof Error ? err.message : String(err), err);
-  }
+  return fail;
+}
+
+function checkDecoded(mat: Mat, fail: Failure): Mat {
   if (mat.empty) {
     mat.release();
     throw fail(
@@ -64,10 +81,10 @@ export function decodeEncodedImage(bytes: Uint8Array, what: string): Mat {
   return mat;
 }
 
-/**
- * Whether the JPEG ends with EOI (ff d9). Scan data never holds ff d9 (a data 0xff is stuffed
- * as ff 00), and some encoders pad after EOI, so look for it anywhere in the last 1 KiB.
- */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function hasJpegEnd(bytes: Uint8Array): boolean {
   const from = Math.max(2, bytes.length - 1024);
   for (let i = bytes.length - 2; i >= from; i--) {

@@ -22,20 +22,38 @@ export class DetectionPipeline {
     readonly stage: ObjectDetectionStage,
   ) {}
 
-  static async create(config: AppConfig, options: { observer?: ImageObserver } = {}): Promise<DetectionPipeline> {
+  static async create(
+    config: AppConfig,
+    options: { observer?: ImageObserver } = {},
+  ): Promise<DetectionPipeline> {
     const session = (model: string): ModelSessionOptions => ({
       intraOpThreads: config.inference.threads,
       providers: providerChainFor(config.inference.providers, model),
     });
-    const detector = await SsdDetector.create({ modelsDir: config.modelsDir, form: config.detector.modelForm, session: session('coco_detector') });
+    const detector = await SsdDetector.create({
+      modelsDir: config.modelsDir,
+      form: config.detector.modelForm,
+      session: session('coco_detector'),
+    });
     let classifier: CropClassifier | undefined;
     let faces: FaceStage | undefined;
     try {
-      classifier = config.classifier === undefined ? undefined : await CropClassifier.create(config.classifier, session('classifier'));
+      classifier =
+        config.classifier === undefined
+          ? undefined
+          : await CropClassifier.create(config.classifier, session('classifier'));
       faces = config.faces.enabled
-        ? await FaceStage.create({ modelsDir: config.modelsDir, config: config.faces, threads: config.inference.threads })
+        ? await FaceStage.create({
+            modelsDir: config.modelsDir,
+            config: config.faces,
+            threads: config.inference.threads,
+          })
         : undefined;
-      const stage = new ObjectDetectionStage(detector, config.detector, { observer: options.observer, classifier, faces });
+      const stage = new ObjectDetectionStage(detector, config.detector, {
+        observer: options.observer,
+        classifier,
+        faces,
+      });
       return new DetectionPipeline(detector, classifier, faces, stage);
     } catch (error) {
       await faces?.close();
@@ -47,7 +65,10 @@ export class DetectionPipeline {
 
   /** Where each model runs (for logs and /diagnostics). */
   providerReports(): ProviderReport[] {
-    return [this.detector.providerReport, ...(this.classifier === undefined ? [] : [this.classifier.providerReport])];
+    return [
+      this.detector.providerReport,
+      ...(this.classifier === undefined ? [] : [this.classifier.providerReport]),
+    ];
   }
 
   /** Releases every model. Idempotent. */

@@ -5,7 +5,7 @@ import type { DetectorConfig } from '../config/detectorConfig.js';
 import type { ObjectDetection } from '../detection/objectDetection.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
 import { MessageError, MobilenetRosError } from '../errors.js';
-import { decodeFrameImage, type FrameImage } from '../image/frameImage.js';
+import { decodeFrameImageAsync, type FrameImage } from '../image/frameImage.js';
 import { mapBoxToSource } from '../image/modelInputTransform.js';
 import { formatStamp, type CameraFrame } from '../sources/cameraFrame.js';
 import type { FrameResult, StageTimings } from './frameResult.js';
@@ -52,7 +52,12 @@ export class ObjectDetectionStage implements FrameStage {
   }
 
   async process(frame: CameraFrame): Promise<FrameResult> {
-    const timings: StageTimings = { decodeMs: 0, preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
+    const timings: StageTimings = {
+      decodeMs: 0,
+      preprocessMs: 0,
+      inferenceMs: 0,
+      postprocessMs: 0,
+    };
     let image: FrameImage | undefined;
     try {
       if (frame.payload.kind === 'invalid') {
@@ -64,7 +69,7 @@ export class ObjectDetectionStage implements FrameStage {
         );
       }
       let t = performance.now();
-      image = decodeFrameImage(frame.payload);
+      image = await decodeFrameImageAsync(frame.payload);
       timings.decodeMs = performance.now() - t;
 
       t = performance.now();
@@ -81,18 +86,25 @@ export class ObjectDetectionStage implements FrameStage {
       timings.inferenceMs = performance.now() - t;
 
       t = performance.now();
-      const detections = raw.map(
-        (d): ObjectDetection => ({
-          classId: d.classIndex,
-          label: this.detector.labels.name(d.classIndex),
-          score: d.score,
-          box: mapBoxToSource(d.box, input.transform),
-        }),
-      );
+      const detections = raw.map((d): ObjectDetection => ({
+        classId: d.classIndex,
+        label: this.detector.labels.name(d.classIndex),
+        score: d.score,
+        box: mapBoxToSource(d.box, input.transform),
+      }));
       timings.postprocessMs = performance.now() - t;
-      const classified = this.classifier === undefined ? detections : await this.classify(this.classifier, image, detections);
+      const classified =
+        this.classifier === undefined
+          ? detections
+          : await this.classify(this.classifier, image, detections);
       const faceTimings = emptyFaceTimings();
-      const faces = this.faces === undefined ? undefined : await this.faces.process(image, { persons: classified.filter((d) => d.label === 'person'), timings: faceTimings });
+      const faces =
+        this.faces === undefined
+          ? undefined
+          : await this.faces.process(image, {
+              persons: classified.filter((d) => d.label === 'person'),
+              timings: faceTimings,
+            });
       const result: FrameResult = {
         frame,
         width: image.width,
@@ -105,16 +117,30 @@ export class ObjectDetectionStage implements FrameStage {
       return result;
     } catch (error) {
       const reason = error instanceof Error ? error : new Error(String(error));
-      return { frame, width: image?.width ?? 0, height: image?.height ?? 0, detections: [], error: reason, timings };
+      return {
+        frame,
+        width: image?.width ?? 0,
+        height: image?.height ?? 0,
+        detections: [],
+        error: reason,
+        timings,
+      };
     } finally {
       image?.close();
     }
   }
 
-  private async classify(classifier: CropClassifier, image: FrameImage, detections: ObjectDetection[]): Promise<ObjectDetection[]> {
+  private async classify(
+    classifier: CropClassifier,
+    image: FrameImage,
+    detections: ObjectDetection[],
+  ): Promise<ObjectDetection[]> {
     const selected = detections.filter((d) => classifier.appliesTo(d.label));
     if (selected.length === 0) return detections;
-    const results = await classifier.classify(image, selected.map((d) => d.box));
+    const results = await classifier.classify(
+      image,
+      selected.map((d) => d.box),
+    );
     const byDetection = new Map(selected.map((d, i) => [d, results[i] ?? []]));
     return detections.map((d) => {
       const classification = byDetection.get(d);

@@ -24,7 +24,11 @@ export interface ProcessFramesOptions {
  * The pipeline for ordered sources (bags, files): every frame is processed, in order, and the
  * source is told when each is done so it reads only a little ahead.
  */
-export function processFrames(source: FrameSource, stage: FrameStage, options: ProcessFramesOptions = {}): Observable<FrameResult> {
+export function processFrames(
+  source: FrameSource,
+  stage: FrameStage,
+  options: ProcessFramesOptions = {},
+): Observable<FrameResult> {
   return source.frames.pipe(
     mergeMap(async (frame, index) => {
       try {

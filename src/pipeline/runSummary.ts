@@ -15,10 +15,13 @@ export class RunSummary {
     this.frames++;
     if (result.error !== undefined) {
       this.failed++;
-      this.errors.push(`${result.frame.topic} @ ${formatStamp(result.frame.header)}: ${result.error.message}`);
+      this.errors.push(
+        `${result.frame.topic} @ ${formatStamp(result.frame.header)}: ${result.error.message}`,
+      );
       return;
     }
-    for (const d of result.detections) this.perLabel.set(d.label, (this.perLabel.get(d.label) ?? 0) + 1);
+    for (const d of result.detections)
+      this.perLabel.set(d.label, (this.perLabel.get(d.label) ?? 0) + 1);
   }
 
   get seconds(): number {

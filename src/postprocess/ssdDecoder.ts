@@ -72,7 +72,9 @@ export class SsdDecoder {
       throw new RangeError(`box encodings must hold ${n * 4} values, got ${boxEncodings.length}`);
     }
     if (scores.length % n !== 0 || scores.length / n < 2) {
-      throw new RangeError(`scores must hold ${n} rows of background + classes, got ${scores.length} values`);
+      throw new RangeError(
+        `scores must hold ${n} rows of background + classes, got ${scores.length} values`,
+      );
     }
     const columns = scores.length / n;
     const boxes = new Array<Box | undefined>(n);
@@ -114,8 +116,12 @@ export class SsdDecoder {
     const classScores = new Float32Array(n);
     for (let c = 1; c < columns; c++) {
       for (let i = 0; i < n; i++) classScores[i] = scores[i * columns + c] ?? 0;
-      const kept = nonMaxSuppression(boxAt, classScores, { ...nmsOptions, maxDetections: options.detectionsPerClass });
-      for (const i of kept) all.push({ classIndex: c - 1, score: classScores[i] ?? 0, box: boxAt(i) });
+      const kept = nonMaxSuppression(boxAt, classScores, {
+        ...nmsOptions,
+        maxDetections: options.detectionsPerClass,
+      });
+      for (const i of kept)
+        all.push({ classIndex: c - 1, score: classScores[i] ?? 0, box: boxAt(i) });
     }
     all.sort((a, b) => b.score - a.score);
     return all.slice(0, options.maxDetections);
@@ -123,14 +129,20 @@ export class SsdDecoder {
 
   private decodeBox(encodings: Float32Array, i: number): Box {
     const { anchors, coding } = this;
-    const yc = ((encodings[4 * i] ?? 0) / coding.yScale) * (anchors[4 * i + 2] ?? 0) + (anchors[4 * i] ?? 0);
-    const xc = ((encodings[4 * i + 1] ?? 0) / coding.xScale) * (anchors[4 * i + 3] ?? 0) + (anchors[4 * i + 1] ?? 0);
-    const halfH = 0.5 * Math.exp((encodings[4 * i + 2] ?? 0) / coding.hScale) * (anchors[4 * i + 2] ?? 0);
-    const halfW = 0.5 * Math.exp((encodings[4 * i + 3] ?? 0) / coding.wScale) * (anchors[4 * i + 3] ?? 0);
+    const yc =
+      ((encodings[4 * i] ?? 0) / coding.yScale) * (anchors[4 * i + 2] ?? 0) + (anchors[4 * i] ?? 0);
+    const xc =
+      ((encodings[4 * i + 1] ?? 0) / coding.xScale) * (anchors[4 * i + 3] ?? 0) +
+      (anchors[4 * i + 1] ?? 0);
+    const halfH =
+      0.5 * Math.exp((encodings[4 * i + 2] ?? 0) / coding.hScale) * (anchors[4 * i + 2] ?? 0);
+    const halfW =
+      0.5 * Math.exp((encodings[4 * i + 3] ?? 0) / coding.wScale) * (anchors[4 * i + 3] ?? 0);
     return { ymin: yc - halfH, xmin: xc - halfW, ymax: yc + halfH, xmax: xc + halfW };
   }
 }
 
 function checkUnit(name: string, value: number): void {
-  if (!(value >= 0 && value <= 1)) throw new RangeError(`'${name}' must be in [0, 1], got ${value}`);
+  if (!(value >= 0 && value <= 1))
+    throw new RangeError(`'${name}' must be in [0, 1], got ${value}`);
 }

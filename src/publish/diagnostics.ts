@@ -47,7 +47,11 @@ export function diagnosticArray(
   return { header, status: cameras.map((c) => cameraStatus(nodeName, c, providers)) };
 }
 
-function cameraStatus(nodeName: string, c: CameraDiagnostics, providers: readonly string[]): DiagnosticStatus {
+function cameraStatus(
+  nodeName: string,
+  c: CameraDiagnostics,
+  providers: readonly string[],
+): DiagnosticStatus {
   let level: number = DiagnosticLevel.ok;
   let message = 'ok';
   if (c.notRunning !== undefined) {
@@ -63,7 +67,8 @@ function cameraStatus(nodeName: string, c: CameraDiagnostics, providers: readonl
     level = DiagnosticLevel.warn;
     message = `${c.dropped} frame(s) dropped: input faster than the detector`;
   }
-  const fixed = (n: number | undefined, digits: number): string => (n === undefined ? 'n/a' : n.toFixed(digits));
+  const fixed = (n: number | undefined, digits: number): string =>
+    n === undefined ? 'n/a' : n.toFixed(digits);
   return {
     level,
     name: `${nodeName}: ${c.camera}`,
@@ -80,7 +85,9 @@ function cameraStatus(nodeName: string, c: CameraDiagnostics, providers: readonl
       { key: 'latency_p50_ms', value: fixed(c.latencyP50Ms, 1) },
       { key: 'latency_p95_ms', value: fixed(c.latencyP95Ms, 1) },
       { key: 'period_s', value: fixed(c.periodS, 2) },
-      ...(providers.length > 0 ? [{ key: 'execution_providers', value: providers.join(' | ') }] : []),
+      ...(providers.length > 0
+        ? [{ key: 'execution_providers', value: providers.join(' | ') }]
+        : []),
     ],
   };
 }

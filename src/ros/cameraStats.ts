@@ -11,7 +11,14 @@ interface Counters {
   lastError?: string;
 }
 
-const zero = (): Counters => ({ received: 0, published: 0, dropped: 0, rateLimited: 0, errors: 0, latencies: [] });
+const zero = (): Counters => ({
+  received: 0,
+  published: 0,
+  dropped: 0,
+  rateLimited: 0,
+  errors: 0,
+  latencies: [],
+});
 
 /**
  * Per-camera counters for diagnostics: each period's counts and latencies, and running totals.
@@ -90,7 +97,9 @@ export class CameraStats {
         rateLimited: c.rateLimited,
         errors: c.errors,
         errorsTotal: t.errors,
-        ...(sorted.length > 0 ? { latencyP50Ms: percentile(sorted, 50), latencyP95Ms: percentile(sorted, 95) } : {}),
+        ...(sorted.length > 0
+          ? { latencyP50Ms: percentile(sorted, 50), latencyP95Ms: percentile(sorted, 95) }
+          : {}),
         ...(c.lastError !== undefined ? { lastError: c.lastError } : {}),
         ...(notRunning !== undefined ? { notRunning } : {}),
       });

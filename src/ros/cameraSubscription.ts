@@ -12,9 +12,14 @@ import type { RclClasses, RosNode } from './rclApi.js';
  * destroys it. Each frame keeps the message's header unchanged and is stamped with a
  * monotonic receive time for latency measurements.
  */
-export function cameraFrames(node: RosNode, rcl: RclClasses, camera: CameraConfig): Observable<CameraFrame> {
+export function cameraFrames(
+  node: RosNode,
+  rcl: RclClasses,
+  camera: CameraConfig,
+): Observable<CameraFrame> {
   const topic = inputTopic(camera);
-  const type = camera.transport === 'compressed' ? MessageTypes.CompressedImage : MessageTypes.Image;
+  const type =
+    camera.transport === 'compressed' ? MessageTypes.CompressedImage : MessageTypes.Image;
   return new Observable<CameraFrame>((subscriber) => {
     let sequence = 0;
     const subscription = node.createSubscription(
@@ -32,7 +37,13 @@ export function cameraFrames(node: RosNode, rcl: RclClasses, camera: CameraConfi
 }
 
 /** Builds a CameraFrame from an rclnodejs message object; a malformed one becomes an `invalid` payload. */
-export function toCameraFrame(topic: string, transport: CameraConfig['transport'], message: unknown, sequence: number, node: Pick<RosNode, 'now'>): CameraFrame {
+export function toCameraFrame(
+  topic: string,
+  transport: CameraConfig['transport'],
+  message: unknown,
+  sequence: number,
+  node: Pick<RosNode, 'now'>,
+): CameraFrame {
   const receivedAt = process.hrtime.bigint();
   let logTime: bigint;
   try {
@@ -40,13 +51,23 @@ export function toCameraFrame(topic: string, transport: CameraConfig['transport'
   } catch {
     logTime = BigInt(Date.now()) * 1_000_000n;
   }
-  const m = (typeof message === 'object' && message !== null ? message : {}) as Record<string, unknown>;
+  const m = (typeof message === 'object' && message !== null ? message : {}) as Record<
+    string,
+    unknown
+  >;
   const header = readHeader(m.header);
   let payload: FramePayload;
   if (header === undefined) {
-    payload = { kind: 'invalid', error: new Error('the message has no valid header (stamp.sec, stamp.nanosec, frame_id)') };
+    payload = {
+      kind: 'invalid',
+      error: new Error('the message has no valid header (stamp.sec, stamp.nanosec, frame_id)'),
+    };
   } else if (transport === 'compressed') {
-    const image: CompressedImage = { header, format: typeof m.format === 'string' ? m.format : '', data: m.data as Uint8Array };
+    const image: CompressedImage = {
+      header,
+      format: typeof m.format === 'string' ? m.format : '',
+      data: m.data as Uint8Array,
+    };
     payload = { kind: 'compressed', image };
   } else {
     const image: Image = {
@@ -60,7 +81,14 @@ export function toCameraFrame(topic: string, transport: CameraConfig['transport'
     };
     payload = { kind: 'raw', image };
   }
-  return { topic, header: header ?? { stamp: { sec: 0, nanosec: 0 }, frame_id: '' }, payload, logTime, receivedAt, sequence };
+  return {
+    topic,
+    header: header ?? { stamp: { sec: 0, nanosec: 0 }, frame_id: '' },
+    payload,
+    logTime,
+    receivedAt,
+    sequence,
+  };
 }
 
 /** A plain copy of the header (rclnodejs may hand out message class instances). */
@@ -69,6 +97,7 @@ function readHeader(value: unknown): Header | undefined {
   const h = value as { stamp?: { sec?: unknown; nanosec?: unknown }; frame_id?: unknown };
   const sec = h.stamp?.sec;
   const nanosec = h.stamp?.nanosec;
-  if (typeof sec !== 'number' || typeof nanosec !== 'number' || typeof h.frame_id !== 'string') return undefined;
+  if (typeof sec !== 'number' || typeof nanosec !== 'number' || typeof h.frame_id !== 'string')
+    return undefined;
   return { stamp: { sec, nanosec }, frame_id: h.frame_id };
 }

@@ -25,17 +25,28 @@ import { cameraFrames } from './cameraSubscription.js';
 import { CameraStats } from './cameraStats.js';
 import { NodeParameters, type NodeSettings } from './nodeParameters.js';
 import { describeSilentTopic, LATCHED_QOS, toRosQos } from './qosProfiles.js';
-import { subscriberCount, toEndpointInfo, type RclClasses, type RosLogger, type RosNode, type RosPublisher } from './rclApi.js';
+import {
+  subscriberCount,
+  toEndpointInfo,
+  type RclClasses,
+  type RosLogger,
+  type RosNode,
+  type RosPublisher,
+} from './rclApi.js';
 
 /** Where the node is in its lifecycle (the managed-node states it goes through). */
-export type DetectorNodeState = 'unconfigured' | 'configuring' | 'inactive' | 'active' | 'finalized';
+export type DetectorNodeState =
+  'unconfigured' | 'configuring' | 'inactive' | 'active' | 'finalized';
 
 /** Options of {@link DetectorNode.create}. */
 export interface DetectorNodeOptions {
   node: RosNode;
   rcl: RclClasses;
   /** Loads the models at configure. Default: DetectionPipeline.create from the parameters. */
-  createPipeline?: (config: AppConfig, options: { observer: ImageObserver }) => Promise<DetectionPipeline>;
+  createPipeline?: (
+    config: AppConfig,
+    options: { observer: ImageObserver },
+  ) => Promise<DetectionPipeline>;
   /** Monotonic milliseconds. Default performance.now. */
   now?: () => number;
   /** Starts the periodic diagnostics/QoS check; returns a stop function. Default setInterval. Tests pass a manual ticker. */
@@ -118,8 +129,13 @@ export class DetectorNode {
     this.stateValue = 'configuring';
     const app = this.settings.app;
     try {
-      const create = this.options.createPipeline ?? ((config: AppConfig, options: { observer: ImageObserver }) => DetectionPipeline.create(config, options));
-      this.models = await create(app, { observer: (image, result) => this.publishOverlay(image, result) });
+      const create =
+        this.options.createPipeline ??
+        ((config: AppConfig, options: { observer: ImageObserver }) =>
+          DetectionPipeline.create(config, options));
+      this.models = await create(app, {
+        observer: (image, result) => this.publishOverlay(image, result),
+      });
       this.detector = this.models.detector;
       this.stage = this.models.stage;
     } catch (error) {
@@ -127,7 +143,9 @@ export class DetectorNode {
       throw error;
     }
     this.stateValue = 'inactive';
-    this.logger.info(`configured: ${app.detector.modelForm} model from ${app.modelsDir}, ${app.inference.threads} thread(s)`);
+    this.logger.info(
+      `configured: ${app.detector.modelForm} model from ${app.modelsDir}, ${app.inference.threads} thread(s)`,
+    );
   }
 
   /** Creates publishers and subscriptions and starts processing. inactive -> active. */
@@ -138,21 +156,41 @@ export class DetectorNode {
     const outQos = toRosQos(rcl, ros.outputs.qos);
     const overlays = new Map<string, RosPublisher>();
     const outputs: Outputs = {
-      detections: node.createPublisher(MessageTypes.Detection2DArray, ros.outputs.detectionsTopic, { qos: outQos }),
-      labels: node.createPublisher(MessageTypes.LabelInfo, ros.outputs.labelsTopic, { qos: toRosQos(rcl, LATCHED_QOS) }),
-      diagnostics: node.createPublisher(MessageTypes.DiagnosticArray, ros.outputs.diagnosticsTopic, { qos: toRosQos(rcl, { reliability: 'reliable', durability: 'volatile', depth: 10 }) }),
+      detections: node.createPublisher(MessageTypes.Detection2DArray, ros.outputs.detectionsTopic, {
+        qos: outQos,
+      }),
+      labels: node.createPublisher(MessageTypes.LabelInfo, ros.outputs.labelsTopic, {
+        qos: toRosQos(rcl, LATCHED_QOS),
+      }),
+      diagnostics: node.createPublisher(
+        MessageTypes.DiagnosticArray,
+        ros.outputs.diagnosticsTopic,
+        { qos: toRosQos(rcl, { reliability: 'reliable', durability: 'volatile', depth: 10 }) },
+      ),
       faces:
         this.models?.faces === undefined
           ? undefined
           : {
-              array: node.createPublisher(FACE_MESSAGE_TYPES.faceArray, ros.outputs.facesTopic, { qos: outQos }),
-              detections: node.createPublisher(MessageTypes.Detection2DArray, ros.outputs.faceDetectionsTopic, { qos: outQos }),
+              array: node.createPublisher(FACE_MESSAGE_TYPES.faceArray, ros.outputs.facesTopic, {
+                qos: outQos,
+              }),
+              detections: node.createPublisher(
+                MessageTypes.Detection2DArray,
+                ros.outputs.faceDetectionsTopic,
+                { qos: outQos },
+              ),
             },
       overlays,
     };
     if (ros.outputs.overlay) {
       for (const camera of ros.cameras) {
-        overlays.set(camera.name, node.createPublisher(MessageTypes.Image, overlayTopic(ros.outputs, camera.name), { qos: outQos, enableTypedArray: true }));
+        overlays.set(
+          camera.name,
+          node.createPublisher(MessageTypes.Image, overlayTopic(ros.outputs, camera.name), {
+            qos: outQos,
+            enableTypedArray: true,
+          }),
+        );
       }
     }
     this.outputs = outputs;
@@ -163,7 +201,8 @@ export class DetectorNode {
     this.activatedAt = this.now();
     this.cameraByTopic.clear();
     for (const camera of ros.cameras) this.cameraByTopic.set(inputTopic(camera), camera);
-    const cameraOf = (frame: CameraFrame): string => this.cameraByTopic.get(frame.topic)?.name ?? frame.topic;
+    const cameraOf = (frame: CameraFrame): string =>
+      this.cameraByTopic.get(frame.topic)?.name ?? frame.topic;
     const frames = merge(...ros.cameras.map((camera) => cameraFrames(node, rcl, camera)));
     this.pipeline = frames
       .pipe(
@@ -172,16 +211,22 @@ export class DetectorNode {
             this.statsValue.received(cameraOf(frame));
             return cameraOf(frame);
           },
-          maxRateHz: (camera) => this.settings.ros.cameras.find((c) => c.name === camera)?.maxRateHz ?? 0,
+          maxRateHz: (camera) =>
+            this.settings.ros.cameras.find((c) => c.name === camera)?.maxRateHz ?? 0,
           onSkip: (frame) => this.statsValue.rateLimited(cameraOf(frame)),
         }),
-        latestPerCamera((frame: CameraFrame) => from(this.track(this.processFrame(frame, cameraOf(frame)))), {
-          key: cameraOf,
-          concurrency: ros.node.concurrency,
-          onDrop: (frame) => this.statsValue.dropped(cameraOf(frame)),
-        }),
+        latestPerCamera(
+          (frame: CameraFrame) => from(this.track(this.processFrame(frame, cameraOf(frame)))),
+          {
+            key: cameraOf,
+            concurrency: ros.node.concurrency,
+            onDrop: (frame) => this.statsValue.dropped(cameraOf(frame)),
+          },
+        ),
       )
-      .subscribe({ error: (error: unknown) => this.logger.error(`pipeline stopped: ${errorText(error)}`) });
+      .subscribe({
+        error: (error: unknown) => this.logger.error(`pipeline stopped: ${errorText(error)}`),
+      });
 
     const every = this.options.every ?? defaultEvery;
     this.stopTicker = every(ros.outputs.diagnosticsPeriodS * 1000, () => this.tick());
@@ -206,8 +251,15 @@ export class DetectorNode {
     this.outputs = undefined;
     if (outputs !== undefined) {
       const { node } = this.options;
-      const faces = outputs.faces === undefined ? [] : [outputs.faces.array, outputs.faces.detections];
-      for (const publisher of [outputs.detections, outputs.labels, outputs.diagnostics, ...faces, ...outputs.overlays.values()]) {
+      const faces =
+        outputs.faces === undefined ? [] : [outputs.faces.array, outputs.faces.detections];
+      for (const publisher of [
+        outputs.detections,
+        outputs.labels,
+        outputs.diagnostics,
+        ...faces,
+        ...outputs.overlays.values(),
+      ]) {
         node.destroyPublisher(publisher);
       }
     }
@@ -238,10 +290,15 @@ export class DetectorNode {
     const outputs = this.outputs;
     if (outputs === undefined) return;
     const nowMs = this.now();
-    const notRunning = this.settings.ros.node.stages.detector ? undefined : 'detector stage turned off (node.stages.detector)';
+    const notRunning = this.settings.ros.node.stages.detector
+      ? undefined
+      : 'detector stage turned off (node.stages.detector)';
     const cameras = this.statsValue.takePeriod(nowMs, notRunning);
-    const providers = this.models === undefined ? [] : this.models.providerReports().map(formatProviderReport);
-    outputs.diagnostics.publish(diagnosticArray(this.rosHeader(''), this.options.node.name(), cameras, providers));
+    const providers =
+      this.models === undefined ? [] : this.models.providerReports().map(formatProviderReport);
+    outputs.diagnostics.publish(
+      diagnosticArray(this.rosHeader(''), this.options.node.name(), cameras, providers),
+    );
     this.checkSilentTopics(nowMs);
   }
 
@@ -261,7 +318,12 @@ export class DetectorNode {
     const faceStage = this.models?.faces;
     if (outputs.faces !== undefined && faceStage !== undefined && result.faces !== undefined) {
       const includeEmbeddings = this.settings.app.faces.publishEmbeddings;
-      outputs.faces.array.publish(faceArrayMessage(frame.header, result.faces, { includeEmbeddings, embeddingModel: faceStage.embeddingModel }));
+      outputs.faces.array.publish(
+        faceArrayMessage(frame.header, result.faces, {
+          includeEmbeddings,
+          embeddingModel: faceStage.embeddingModel,
+        }),
+      );
       outputs.faces.detections.publish(faceDetections(frame.header, result.faces));
     }
     const latencyMs = Number(process.hrtime.bigint() - frame.receivedAt) / 1e6;
@@ -301,7 +363,8 @@ export class DetectorNode {
   /** Applies accepted parameter changes; throws to refuse (the stage keeps its old settings). */
   private applySettings(next: NodeSettings, previous: NodeSettings): void {
     this.stage?.reconfigure(next.app.detector);
-    if (next.app.detector.scoreThreshold !== previous.app.detector.scoreThreshold) this.publishLabels(next.app.detector.scoreThreshold);
+    if (next.app.detector.scoreThreshold !== previous.app.detector.scoreThreshold)
+      this.publishLabels(next.app.detector.scoreThreshold);
     if (next.ros.node.stages.detector !== previous.ros.node.stages.detector) {
       this.logger.info(`detector stage ${next.ros.node.stages.detector ? 'on' : 'off'}`);
     }
@@ -319,7 +382,9 @@ export class DetectorNode {
         .filter((p) => p !== undefined);
       if (publishers.length === 0) continue;
       this.qosWarned.add(camera.name);
-      this.logger.warn(describeSilentTopic(topic, (nowMs - this.activatedAt) / 1000, camera.qos, publishers));
+      this.logger.warn(
+        describeSilentTopic(topic, (nowMs - this.activatedAt) / 1000, camera.qos, publishers),
+      );
     }
   }
 
@@ -328,7 +393,9 @@ export class DetectorNode {
     const nowMs = this.now();
     if (nowMs - (this.lastErrorLog.get(camera) ?? -Infinity) < 5000) return;
     this.lastErrorLog.set(camera, nowMs);
-    this.logger.warn(`camera ${camera}: frame ${formatStamp(frame.header)} on ${frame.topic} failed: ${error.message}`);
+    this.logger.warn(
+      `camera ${camera}: frame ${formatStamp(frame.header)} on ${frame.topic} failed: ${error.message}`,
+    );
   }
 
   /** A header stamped with the node's clock (ROS time; simulated with use_sim_time). */
@@ -338,12 +405,17 @@ export class DetectorNode {
   }
 
   private newStats(): CameraStats {
-    return new CameraStats(new Map(this.settings.ros.cameras.map((c) => [c.name, inputTopic(c)])), this.now());
+    return new CameraStats(
+      new Map(this.settings.ros.cameras.map((c) => [c.name, inputTopic(c)])),
+      this.now(),
+    );
   }
 
   private expect(transition: string, state: DetectorNodeState): void {
     if (this.stateValue !== state) {
-      throw new Error(`cannot ${transition} the node in state '${this.stateValue}' (needs '${state}')`);
+      throw new Error(
+        `cannot ${transition} the node in state '${this.stateValue}' (needs '${state}')`,
+      );
     }
   }
 }

@@ -55,40 +55,266 @@ export function staticParameterSpecs(): ParameterSpec[] {
   const cam = ros.cameras[0];
   const o = ros.outputs;
   return [
-    { name: 'models_dir', kind: 'string', defaultValue: app.modelsDir, description: 'folder with manifest.json and the prepared models', dynamic: false },
-    { name: 'detector.model_form', kind: 'string', defaultValue: app.detector.modelForm, choices: ['qdq', 'float'], description: "'qdq' reproduces the quantized model; 'float' uses dequantized weights", dynamic: false },
-    { name: 'detector.score_threshold', kind: 'double', defaultValue: app.detector.scoreThreshold, range: [0, 1], description: 'minimum score of a published detection', dynamic: true },
-    { name: 'detector.iou_threshold', kind: 'double', defaultValue: app.detector.iouThreshold, range: [0, 1], description: 'NMS overlap threshold', dynamic: true },
-    { name: 'detector.nms', kind: 'string', defaultValue: app.detector.nms, choices: ['class_agnostic', 'per_class'], description: 'NMS over each box\'s best class, or per class', dynamic: true },
-    { name: 'detector.max_detections', kind: 'integer', defaultValue: app.detector.maxDetections, range: [1, 100], description: 'detections per frame', dynamic: true },
-    { name: 'detector.resize', kind: 'string', defaultValue: app.detector.resize, choices: ['stretch', 'letterbox'], description: 'how a frame becomes the model input', dynamic: true },
-    { name: 'inference.threads', kind: 'integer', defaultValue: app.inference.threads, range: [1, 64], description: 'ONNX Runtime intra-op threads per model', dynamic: false },
-    { name: 'faces.enabled', kind: 'bool', defaultValue: app.faces.enabled, description: 'run the face branch (detection, alignment, embeddings, attributes, gallery)', dynamic: false },
-    { name: 'faces.region', kind: 'string', defaultValue: app.faces.region, choices: ['frame', 'persons'], description: "look for faces in the whole 'frame' or only inside 'persons' detections", dynamic: false },
-    { name: 'faces.score_threshold', kind: 'double', defaultValue: app.faces.scoreThreshold, range: [0, 1], description: 'minimum face detector score', dynamic: false },
-    { name: 'faces.iou_threshold', kind: 'double', defaultValue: app.faces.iouThreshold, range: [0, 1], description: 'face NMS overlap threshold', dynamic: false },
-    { name: 'faces.max_faces', kind: 'integer', defaultValue: app.faces.maxFaces, range: [1, 64], description: 'faces per frame', dynamic: false },
-    { name: 'faces.attributes', kind: 'bool', defaultValue: app.faces.attributes, description: 'estimate age and gender', dynamic: false },
-    { name: 'faces.gallery', kind: 'string', defaultValue: app.faces.gallery, description: 'identity gallery file (mobilenet-ros faces enroll)', dynamic: false },
-    { name: 'faces.match_threshold', kind: 'double', defaultValue: app.faces.matchThreshold, range: [-1, 1], description: 'minimum cosine similarity of a gallery match', dynamic: false },
-    { name: 'faces.publish_embeddings', kind: 'bool', defaultValue: app.faces.publishEmbeddings, description: 'put embeddings in /faces (false: identities only)', dynamic: false },
-    { name: 'outputs.faces_topic', kind: 'string', defaultValue: o.facesTopic, description: 'mobilenet_ros/FaceArray output', dynamic: false },
-    { name: 'outputs.face_detections_topic', kind: 'string', defaultValue: o.faceDetectionsTopic, description: 'the faces as vision_msgs/Detection2DArray', dynamic: false },
-    { name: 'cameras.names', kind: 'string_array', defaultValue: [], description: "camera names, each configured under cameras.<name>.*; empty: one camera 'camera' from cameras.image_topic/transport", dynamic: false },
-    { name: 'cameras.image_topic', kind: 'string', defaultValue: cam?.topic ?? '/camera/image_raw', description: 'image topic of the single camera used when cameras.names is empty', dynamic: false },
-    { name: 'cameras.transport', kind: 'string', defaultValue: cam?.transport ?? 'raw', choices: ['raw', 'compressed'], description: "'raw' (sensor_msgs/Image) or 'compressed' (<image_topic>/compressed) for that camera", dynamic: false },
-    { name: 'outputs.detections_topic', kind: 'string', defaultValue: o.detectionsTopic, description: 'vision_msgs/Detection2DArray output', dynamic: false },
-    { name: 'outputs.labels_topic', kind: 'string', defaultValue: o.labelsTopic, description: 'vision_msgs/LabelInfo output (transient local)', dynamic: false },
-    { name: 'outputs.diagnostics_topic', kind: 'string', defaultValue: o.diagnosticsTopic, description: 'diagnostic_msgs/DiagnosticArray output', dynamic: false },
-    { name: 'outputs.diagnostics_period_s', kind: 'double', defaultValue: o.diagnosticsPeriodS, range: [0.1, 60], description: 'seconds between diagnostics', dynamic: false },
-    { name: 'outputs.overlay', kind: 'bool', defaultValue: o.overlay, description: 'create debug overlay publishers (images are rendered only while subscribed)', dynamic: false },
-    { name: 'outputs.overlay_topic', kind: 'string', defaultValue: o.overlayTopic, description: "overlay topic per camera; '{camera}' becomes the camera name", dynamic: false },
-    { name: 'outputs.qos.reliability', kind: 'string', defaultValue: o.qos.reliability, choices: ['reliable', 'best_effort'], description: 'QoS of detections and overlays', dynamic: false },
-    { name: 'outputs.qos.durability', kind: 'string', defaultValue: o.qos.durability, choices: ['volatile', 'transient_local'], description: 'QoS of detections and overlays', dynamic: false },
-    { name: 'outputs.qos.depth', kind: 'integer', defaultValue: o.qos.depth, range: [1, 1000], description: 'QoS keep-last depth of detections and overlays', dynamic: false },
-    { name: 'node.qos_warning_after_s', kind: 'double', defaultValue: ros.node.qosWarningAfterS, range: [1, 600], description: 'warn once when a camera topic has a publisher but nothing arrived for this long', dynamic: false },
-    { name: 'node.concurrency', kind: 'integer', defaultValue: ros.node.concurrency, range: [1, 8], description: 'frames in flight across all cameras', dynamic: false },
-    { name: 'node.stages.detector', kind: 'bool', defaultValue: ros.node.stages.detector, description: 'run the object detector (false: frames are counted, nothing is published)', dynamic: true },
+    {
+      name: 'models_dir',
+      kind: 'string',
+      defaultValue: app.modelsDir,
+      description: 'folder with manifest.json and the prepared models',
+      dynamic: false,
+    },
+    {
+      name: 'detector.model_form',
+      kind: 'string',
+      defaultValue: app.detector.modelForm,
+      choices: ['qdq', 'float'],
+      description: "'qdq' reproduces the quantized model; 'float' uses dequantized weights",
+      dynamic: false,
+    },
+    {
+      name: 'detector.score_threshold',
+      kind: 'double',
+      defaultValue: app.detector.scoreThreshold,
+      range: [0, 1],
+      description: 'minimum score of a published detection',
+      dynamic: true,
+    },
+    {
+      name: 'detector.iou_threshold',
+      kind: 'double',
+      defaultValue: app.detector.iouThreshold,
+      range: [0, 1],
+      description: 'NMS overlap threshold',
+      dynamic: true,
+    },
+    {
+      name: 'detector.nms',
+      kind: 'string',
+      defaultValue: app.detector.nms,
+      choices: ['class_agnostic', 'per_class'],
+      description: "NMS over each box's best class, or per class",
+      dynamic: true,
+    },
+    {
+      name: 'detector.max_detections',
+      kind: 'integer',
+      defaultValue: app.detector.maxDetections,
+      range: [1, 100],
+      description: 'detections per frame',
+      dynamic: true,
+    },
+    {
+      name: 'detector.resize',
+      kind: 'string',
+      defaultValue: app.detector.resize,
+      choices: ['stretch', 'letterbox'],
+      description: 'how a frame becomes the model input',
+      dynamic: true,
+    },
+    {
+      name: 'inference.threads',
+      kind: 'integer',
+      defaultValue: app.inference.threads,
+      range: [1, 64],
+      description: 'ONNX Runtime intra-op threads per model',
+      dynamic: false,
+    },
+    {
+      name: 'faces.enabled',
+      kind: 'bool',
+      defaultValue: app.faces.enabled,
+      description: 'run the face branch (detection, alignment, embeddings, attributes, gallery)',
+      dynamic: false,
+    },
+    {
+      name: 'faces.region',
+      kind: 'string',
+      defaultValue: app.faces.region,
+      choices: ['frame', 'persons'],
+      description: "look for faces in the whole 'frame' or only inside 'persons' detections",
+      dynamic: false,
+    },
+    {
+      name: 'faces.score_threshold',
+      kind: 'double',
+      defaultValue: app.faces.scoreThreshold,
+      range: [0, 1],
+      description: 'minimum face detector score',
+      dynamic: false,
+    },
+    {
+      name: 'faces.iou_threshold',
+      kind: 'double',
+      defaultValue: app.faces.iouThreshold,
+      range: [0, 1],
+      description: 'face NMS overlap threshold',
+      dynamic: false,
+    },
+    {
+      name: 'faces.max_faces',
+      kind: 'integer',
+      defaultValue: app.faces.maxFaces,
+      range: [1, 64],
+      description: 'faces per frame',
+      dynamic: false,
+    },
+    {
+      name: 'faces.attributes',
+      kind: 'bool',
+      defaultValue: app.faces.attributes,
+      description: 'estimate age and gender',
+      dynamic: false,
+    },
+    {
+      name: 'faces.gallery',
+      kind: 'string',
+      defaultValue: app.faces.gallery,
+      description: 'identity gallery file (mobilenet-ros faces enroll)',
+      dynamic: false,
+    },
+    {
+      name: 'faces.match_threshold',
+      kind: 'double',
+      defaultValue: app.faces.matchThreshold,
+      range: [-1, 1],
+      description: 'minimum cosine similarity of a gallery match',
+      dynamic: false,
+    },
+    {
+      name: 'faces.publish_embeddings',
+      kind: 'bool',
+      defaultValue: app.faces.publishEmbeddings,
+      description: 'put embeddings in /faces (false: identities only)',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.faces_topic',
+      kind: 'string',
+      defaultValue: o.facesTopic,
+      description: 'mobilenet_ros/FaceArray output',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.face_detections_topic',
+      kind: 'string',
+      defaultValue: o.faceDetectionsTopic,
+      description: 'the faces as vision_msgs/Detection2DArray',
+      dynamic: false,
+    },
+    {
+      name: 'cameras.names',
+      kind: 'string_array',
+      defaultValue: [],
+      description:
+        "camera names, each configured under cameras.<name>.*; empty: one camera 'camera' from cameras.image_topic/transport",
+      dynamic: false,
+    },
+    {
+      name: 'cameras.image_topic',
+      kind: 'string',
+      defaultValue: cam?.topic ?? '/camera/image_raw',
+      description: 'image topic of the single camera used when cameras.names is empty',
+      dynamic: false,
+    },
+    {
+      name: 'cameras.transport',
+      kind: 'string',
+      defaultValue: cam?.transport ?? 'raw',
+      choices: ['raw', 'compressed'],
+      description:
+        "'raw' (sensor_msgs/Image) or 'compressed' (<image_topic>/compressed) for that camera",
+      dynamic: false,
+    },
+    {
+      name: 'outputs.detections_topic',
+      kind: 'string',
+      defaultValue: o.detectionsTopic,
+      description: 'vision_msgs/Detection2DArray output',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.labels_topic',
+      kind: 'string',
+      defaultValue: o.labelsTopic,
+      description: 'vision_msgs/LabelInfo output (transient local)',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.diagnostics_topic',
+      kind: 'string',
+      defaultValue: o.diagnosticsTopic,
+      description: 'diagnostic_msgs/DiagnosticArray output',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.diagnostics_period_s',
+      kind: 'double',
+      defaultValue: o.diagnosticsPeriodS,
+      range: [0.1, 60],
+      description: 'seconds between diagnostics',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.overlay',
+      kind: 'bool',
+      defaultValue: o.overlay,
+      description: 'create debug overlay publishers (images are rendered only while subscribed)',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.overlay_topic',
+      kind: 'string',
+      defaultValue: o.overlayTopic,
+      description: "overlay topic per camera; '{camera}' becomes the camera name",
+      dynamic: false,
+    },
+    {
+      name: 'outputs.qos.reliability',
+      kind: 'string',
+      defaultValue: o.qos.reliability,
+      choices: ['reliable', 'best_effort'],
+      description: 'QoS of detections and overlays',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.qos.durability',
+      kind: 'string',
+      defaultValue: o.qos.durability,
+      choices: ['volatile', 'transient_local'],
+      description: 'QoS of detections and overlays',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.qos.depth',
+      kind: 'integer',
+      defaultValue: o.qos.depth,
+      range: [1, 1000],
+      description: 'QoS keep-last depth of detections and overlays',
+      dynamic: false,
+    },
+    {
+      name: 'node.qos_warning_after_s',
+      kind: 'double',
+      defaultValue: ros.node.qosWarningAfterS,
+      range: [1, 600],
+      description:
+        'warn once when a camera topic has a publisher but nothing arrived for this long',
+      dynamic: false,
+    },
+    {
+      name: 'node.concurrency',
+      kind: 'integer',
+      defaultValue: ros.node.concurrency,
+      range: [1, 8],
+      description: 'frames in flight across all cameras',
+      dynamic: false,
+    },
+    {
+      name: 'node.stages.detector',
+      kind: 'bool',
+      defaultValue: ros.node.stages.detector,
+      description: 'run the object detector (false: frames are counted, nothing is published)',
+      dynamic: true,
+    },
   ];
 }
 
@@ -96,12 +322,53 @@ export function staticParameterSpecs(): ParameterSpec[] {
 export function cameraParameterSpecs(name: string): ParameterSpec[] {
   const p = `cameras.${name}`;
   return [
-    { name: `${p}.topic`, kind: 'string', defaultValue: '', description: `image topic of camera '${name}' (required)`, dynamic: false },
-    { name: `${p}.transport`, kind: 'string', defaultValue: 'raw', choices: ['raw', 'compressed'], description: "'raw' or 'compressed' (subscribes to <topic>/compressed)", dynamic: false },
-    { name: `${p}.max_rate_hz`, kind: 'double', defaultValue: 0, range: [0, 1000], description: 'frames per second taken from this camera; 0 = all', dynamic: true },
-    { name: `${p}.qos.reliability`, kind: 'string', defaultValue: 'best_effort', choices: ['best_effort', 'reliable'], description: 'input QoS reliability (sensor data default: best_effort)', dynamic: false },
-    { name: `${p}.qos.durability`, kind: 'string', defaultValue: 'volatile', choices: ['volatile', 'transient_local'], description: 'input QoS durability', dynamic: false },
-    { name: `${p}.qos.depth`, kind: 'integer', defaultValue: 1, range: [1, 1000], description: 'input QoS keep-last depth', dynamic: false },
+    {
+      name: `${p}.topic`,
+      kind: 'string',
+      defaultValue: '',
+      description: `image topic of camera '${name}' (required)`,
+      dynamic: false,
+    },
+    {
+      name: `${p}.transport`,
+      kind: 'string',
+      defaultValue: 'raw',
+      choices: ['raw', 'compressed'],
+      description: "'raw' or 'compressed' (subscribes to <topic>/compressed)",
+      dynamic: false,
+    },
+    {
+      name: `${p}.max_rate_hz`,
+      kind: 'double',
+      defaultValue: 0,
+      range: [0, 1000],
+      description: 'frames per second taken from this camera; 0 = all',
+      dynamic: true,
+    },
+    {
+      name: `${p}.qos.reliability`,
+      kind: 'string',
+      defaultValue: 'best_effort',
+      choices: ['best_effort', 'reliable'],
+      description: 'input QoS reliability (sensor data default: best_effort)',
+      dynamic: false,
+    },
+    {
+      name: `${p}.qos.durability`,
+      kind: 'string',
+      defaultValue: 'volatile',
+      choices: ['volatile', 'transient_local'],
+      description: 'input QoS durability',
+      dynamic: false,
+    },
+    {
+      name: `${p}.qos.depth`,
+      kind: 'integer',
+      defaultValue: 1,
+      range: [1, 1000],
+      description: 'input QoS keep-last depth',
+      dynamic: false,
+    },
   ];
 }
 
@@ -163,17 +430,35 @@ export class NodeParameters {
   private declareOne(spec: ParameterSpec): void {
     const type = KIND_TYPES[spec.kind];
     const value = spec.defaultValue;
-    const defaultValue = spec.kind === 'integer' ? BigInt(value as number) : typeof value === 'object' ? value.slice() : value;
+    const defaultValue =
+      spec.kind === 'integer'
+        ? BigInt(value as number)
+        : typeof value === 'object'
+          ? value.slice()
+          : value;
     const range =
       spec.range === undefined
         ? undefined
         : spec.kind === 'integer'
           ? new this.rcl.IntegerRange(BigInt(spec.range[0]), BigInt(spec.range[1]), 1n)
           : new this.rcl.FloatingPointRange(spec.range[0], spec.range[1], 0);
-    const description = spec.choices === undefined ? spec.description : `${spec.description} (one of: ${spec.choices.join(', ')})`;
-    const descriptor = new this.rcl.ParameterDescriptor(spec.name, type, description, !spec.dynamic, range);
-    if (spec.choices !== undefined) descriptor.additionalConstraints = `one of: ${spec.choices.join(', ')}`;
-    const declared = this.node.declareParameter(new this.rcl.Parameter(spec.name, type, defaultValue), descriptor);
+    const description =
+      spec.choices === undefined
+        ? spec.description
+        : `${spec.description} (one of: ${spec.choices.join(', ')})`;
+    const descriptor = new this.rcl.ParameterDescriptor(
+      spec.name,
+      type,
+      description,
+      !spec.dynamic,
+      range,
+    );
+    if (spec.choices !== undefined)
+      descriptor.additionalConstraints = `one of: ${spec.choices.join(', ')}`;
+    const declared = this.node.declareParameter(
+      new this.rcl.Parameter(spec.name, type, defaultValue),
+      descriptor,
+    );
     this.specs.set(spec.name, spec);
     this.values.set(spec.name, normalise(declared.value));
   }
@@ -229,7 +514,9 @@ export class NodeParameters {
     }
     this.values = candidate;
     this.current = next;
-    this.logger.info(`parameters changed: ${list.map((p) => `${p.name}=${formatValue(p.value)}`).join(', ')}`);
+    this.logger.info(
+      `parameters changed: ${list.map((p) => `${p.name}=${formatValue(p.value)}`).join(', ')}`,
+    );
     return { successful: true, reason: '' };
   }
 
@@ -237,15 +524,24 @@ export class NodeParameters {
   private typeOrRangeProblem(parameter: RosParameter, choices: boolean): string | undefined {
     const spec = this.specs.get(parameter.name);
     if (spec === undefined) return `'${parameter.name}' is not a parameter of this node`;
-    if (!spec.dynamic) return `'${parameter.name}' is read-only while the node runs; set it at start (--params-file or -p)`;
+    if (!spec.dynamic)
+      return `'${parameter.name}' is read-only while the node runs; set it at start (--params-file or -p)`;
     const value = normalise(parameter.value);
     if (parameter.type !== KIND_TYPES[spec.kind]) {
       return `'${parameter.name}' must be ${article(spec.kind)} ${spec.kind}, got ${formatValue(parameter.value)}`;
     }
-    if (spec.range !== undefined && typeof value === 'number' && !(value >= spec.range[0] && value <= spec.range[1])) {
+    if (
+      spec.range !== undefined &&
+      typeof value === 'number' &&
+      !(value >= spec.range[0] && value <= spec.range[1])
+    ) {
       return `'${parameter.name}' must be in [${spec.range[0]}, ${spec.range[1]}], got ${formatValue(value)}`;
     }
-    if (choices && spec.choices !== undefined && !(typeof value === 'string' && spec.choices.includes(value))) {
+    if (
+      choices &&
+      spec.choices !== undefined &&
+      !(typeof value === 'string' && spec.choices.includes(value))
+    ) {
       return `'${parameter.name}' must be one of ${spec.choices.map((c) => `'${c}'`).join(', ')}, got ${formatValue(value)}`;
     }
     return undefined;

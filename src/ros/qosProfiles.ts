@@ -17,14 +17,30 @@ export function toRosQos(rcl: RclClasses, qos: QosConfig): RosQoS {
 }
 
 /** Transient local, reliable, keep last 1: latched topics such as LabelInfo. */
-export const LATCHED_QOS: QosConfig = { reliability: 'reliable', durability: 'transient_local', depth: 1 };
+export const LATCHED_QOS: QosConfig = {
+  reliability: 'reliable',
+  durability: 'transient_local',
+  depth: 1,
+};
 
 function reliabilityName(value: number): Reliability | 'system_default' | 'unknown' {
-  return value === 1 ? 'reliable' : value === 2 ? 'best_effort' : value === 0 ? 'system_default' : 'unknown';
+  return value === 1
+    ? 'reliable'
+    : value === 2
+      ? 'best_effort'
+      : value === 0
+        ? 'system_default'
+        : 'unknown';
 }
 
 function durabilityName(value: number): Durability | 'system_default' | 'unknown' {
-  return value === 1 ? 'transient_local' : value === 2 ? 'volatile' : value === 0 ? 'system_default' : 'unknown';
+  return value === 1
+    ? 'transient_local'
+    : value === 2
+      ? 'volatile'
+      : value === 0
+        ? 'system_default'
+        : 'unknown';
 }
 
 /**
@@ -33,16 +49,25 @@ function durabilityName(value: number): Durability | 'system_default' | 'unknown
  * subscription needs a transient-local publisher), or, when the QoS is compatible, the other
  * usual causes. Pure, for the warning that the node prints once per camera.
  */
-export function describeSilentTopic(topic: string, seconds: number, ours: QosConfig, publishers: readonly TopicEndpointInfo[]): string {
+export function describeSilentTopic(
+  topic: string,
+  seconds: number,
+  ours: QosConfig,
+  publishers: readonly TopicEndpointInfo[],
+): string {
   const lines = publishers.map((p) => {
     const reliability = reliabilityName(p.qos.reliability);
     const durability = durabilityName(p.qos.durability);
     const problems: string[] = [];
     if (ours.reliability === 'reliable' && reliability === 'best_effort') {
-      problems.push('it offers best_effort but we request reliable: set this camera\'s qos.reliability to best_effort');
+      problems.push(
+        "it offers best_effort but we request reliable: set this camera's qos.reliability to best_effort",
+      );
     }
     if (ours.durability === 'transient_local' && durability === 'volatile') {
-      problems.push('it offers volatile but we request transient_local: set this camera\'s qos.durability to volatile');
+      problems.push(
+        "it offers volatile but we request transient_local: set this camera's qos.durability to volatile",
+      );
     }
     const name = `${p.node_namespace.replace(/\/$/, '')}/${p.node_name}`;
     const offered = `reliability=${reliability}, durability=${durability}, depth=${p.qos.depth}`;

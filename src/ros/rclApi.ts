@@ -30,14 +30,26 @@ export type RosRunnableNode = RosNode & Pick<rclnodejs.Node, 'spin' | 'destroy'>
 /** Lifecycle transitions of rclnodejs.lifecycle.LifecycleNode that the runner registers. */
 export type RosLifecycleHooks = Pick<
   rclnodejs.lifecycle.LifecycleNode,
-  'registerOnConfigure' | 'registerOnActivate' | 'registerOnDeactivate' | 'registerOnCleanup' | 'registerOnShutdown' | 'registerOnError'
+  | 'registerOnConfigure'
+  | 'registerOnActivate'
+  | 'registerOnDeactivate'
+  | 'registerOnCleanup'
+  | 'registerOnShutdown'
+  | 'registerOnError'
 >;
 
 /** The classes of the rclnodejs module the node constructs (pure JavaScript in rclnodejs: no binding needed). */
-export type RclClasses = Pick<typeof rclnodejs, 'Parameter' | 'ParameterDescriptor' | 'FloatingPointRange' | 'IntegerRange' | 'QoS'>;
+export type RclClasses = Pick<
+  typeof rclnodejs,
+  'Parameter' | 'ParameterDescriptor' | 'FloatingPointRange' | 'IntegerRange' | 'QoS'
+>;
 
 /** The whole rclnodejs module as the runner uses it. */
-export type RclModule = RclClasses & Pick<typeof rclnodejs, 'init' | 'shutdown' | 'isShutdown' | 'removeSignalHandlers' | 'Node' | 'lifecycle'>;
+export type RclModule = RclClasses &
+  Pick<
+    typeof rclnodejs,
+    'init' | 'shutdown' | 'isShutdown' | 'removeSignalHandlers' | 'Node' | 'lifecycle'
+  >;
 
 export type RosPublisher = ReturnType<RosNode['createPublisher']>;
 export type RosSubscription = ReturnType<RosNode['createSubscription']>;
@@ -77,7 +89,8 @@ export const CallbackReturn = {
  */
 export function subscriberCount(publisher: RosPublisher): number {
   const value: unknown = (publisher as unknown as { subscriptionCount: unknown }).subscriptionCount;
-  const count: unknown = typeof value === 'function' ? (value as () => unknown).call(publisher) : value;
+  const count: unknown =
+    typeof value === 'function' ? (value as () => unknown).call(publisher) : value;
   return typeof count === 'number' ? count : 0;
 }
 
@@ -86,13 +99,19 @@ export interface TopicEndpointInfo {
   readonly node_name: string;
   readonly node_namespace: string;
   readonly topic_type: string;
-  readonly qos: { readonly reliability: number; readonly durability: number; readonly depth: number; readonly history: number };
+  readonly qos: {
+    readonly reliability: number;
+    readonly durability: number;
+    readonly depth: number;
+    readonly history: number;
+  };
 }
 
 /** Reads an endpoint info object defensively (the typings say only `object`). */
 export function toEndpointInfo(value: object): TopicEndpointInfo | undefined {
   const v = value as Partial<TopicEndpointInfo>;
-  if (typeof v.node_name !== 'string' || typeof v.qos !== 'object' || v.qos === null) return undefined;
+  if (typeof v.node_name !== 'string' || typeof v.qos !== 'object' || v.qos === null)
+    return undefined;
   return {
     node_name: v.node_name,
     node_namespace: typeof v.node_namespace === 'string' ? v.node_namespace : '',

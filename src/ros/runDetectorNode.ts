@@ -3,7 +3,12 @@ import path from 'node:path';
 import { loadManifest, modelEntry } from '../models/manifest.js';
 import { DetectorNode } from './detectorNode.js';
 import { loadRclnodejs } from './loadRclnodejs.js';
-import { CallbackReturn, type RclModule, type RosLifecycleHooks, type RosRunnableNode } from './rclApi.js';
+import {
+  CallbackReturn,
+  type RclModule,
+  type RosLifecycleHooks,
+  type RosRunnableNode,
+} from './rclApi.js';
 
 /** Options of {@link runDetectorNode}. */
 export interface RunDetectorNodeOptions {
@@ -29,7 +34,8 @@ export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Pro
   // We shut down ourselves (in order, awaiting the model's release) instead of rclnodejs's SIGINT handler.
   rcl.removeSignalHandlers();
   const name = options.nodeName ?? 'mobilenet_ros';
-  const lifecycleNode = options.lifecycle === true ? new rcl.lifecycle.LifecycleNode(name) : undefined;
+  const lifecycleNode =
+    options.lifecycle === true ? new rcl.lifecycle.LifecycleNode(name) : undefined;
   const node: RosRunnableNode = lifecycleNode ?? new rcl.Node(name);
   const logger = node.getLogger();
   let detectorNode: DetectorNode | undefined;
@@ -64,8 +70,15 @@ function registerTransitions(hooks: RosLifecycleHooks, detectorNode: DetectorNod
   const logger = (message: string): void => {
     process.stderr.write(`mobilenet_ros: ${message}\n`);
   };
-  const enqueue = (what: string, work: () => Promise<void> | void): typeof CallbackReturn.success => {
-    queue = queue.then(work).catch((error: unknown) => logger(`${what} failed: ${error instanceof Error ? error.message : String(error)}`));
+  const enqueue = (
+    what: string,
+    work: () => Promise<void> | void,
+  ): typeof CallbackReturn.success => {
+    queue = queue
+      .then(work)
+      .catch((error: unknown) =>
+        logger(`${what} failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
     return CallbackReturn.success;
   };
   hooks.registerOnConfigure(() => {
@@ -89,7 +102,9 @@ function checkModelFiles(modelsDir: string): void {
   const entry = modelEntry(loadManifest(modelsDir), 'coco_detector');
   for (const { file } of Object.values(entry.outputs)) {
     if (!fs.existsSync(path.join(modelsDir, file))) {
-      throw new Error(`model file ${path.join(modelsDir, file)} is missing; run \`mobilenet-ros models prepare\``);
+      throw new Error(
+        `model file ${path.join(modelsDir, file)} is missing; run \`mobilenet-ros models prepare\``,
+      );
     }
   }
 }

@@ -31,14 +31,19 @@ export const sampleTopics = {
 /** Deterministic start time of the recording (2023-11-14T22:13:20Z), so output bags are reproducible. */
 const START_NS = 1_700_000_000_000_000_000n;
 
-export const defaultPhotoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/images');
+export const defaultPhotoDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../test/fixtures/images',
+);
 
 /**
  * Writes a small two-camera recording made from real photos: a slow pan and zoom across the
  * astronaut (raw rgb8 Image, 640x480) and across the coffee cup, then the cat (JPEG
  * CompressedImage, 640x480). Returns the number of frames per topic.
  */
-export async function writeSampleRecording(options: SampleRecordingOptions): Promise<{ raw: number; compressed: number }> {
+export async function writeSampleRecording(
+  options: SampleRecordingOptions,
+): Promise<{ raw: number; compressed: number }> {
   const seconds = options.seconds ?? 3;
   const fps = options.fps ?? 10;
   const photoDir = options.photoDir ?? defaultPhotoDir;
@@ -47,7 +52,10 @@ export async function writeSampleRecording(options: SampleRecordingOptions): Pro
   const imageSchema = registry.schemaText(MessageTypes.Image);
   const compressedSchema = registry.schemaText(MessageTypes.CompressedImage);
   const imageCodec = MessageCodec.fromSchema<Image>(MessageTypes.Image, imageSchema);
-  const compressedCodec = MessageCodec.fromSchema<CompressedImage>(MessageTypes.CompressedImage, compressedSchema);
+  const compressedCodec = MessageCodec.fromSchema<CompressedImage>(
+    MessageTypes.CompressedImage,
+    compressedSchema,
+  );
 
   const astronaut = readImageFile(path.join(photoDir, 'astronaut.jpg'));
   const coffee = readImageFile(path.join(photoDir, 'coffee.jpg'));
@@ -72,7 +80,11 @@ export async function writeSampleRecording(options: SampleRecordingOptions): Pro
       const rawTime = START_NS + BigInt(i) * period;
       const rawFrame = renderPanZoom(astronaut, view(0.2, 0.6));
       try {
-        const msg = matToImageMessage(rawFrame, header(rawTime, 'front_camera_optical_frame'), 'rgb8');
+        const msg = matToImageMessage(
+          rawFrame,
+          header(rawTime, 'front_camera_optical_frame'),
+          'rgb8',
+        );
         await writer.write(sampleTopics.raw, rawTime, rawTime, imageCodec.encode(msg));
       } finally {
         rawFrame.release();
@@ -80,10 +92,22 @@ export async function writeSampleRecording(options: SampleRecordingOptions): Pro
       // Compressed camera, half a period later: the coffee cup, then the cat.
       const compressedTime = rawTime + period / 2n;
       const firstHalf = i < frames / 2;
-      const compressedFrame = renderPanZoom(firstHalf ? coffee : chelsea, view(firstHalf ? 0.1 : 0.2, firstHalf ? 0.7 : 0.8));
+      const compressedFrame = renderPanZoom(
+        firstHalf ? coffee : chelsea,
+        view(firstHalf ? 0.1 : 0.2, firstHalf ? 0.7 : 0.8),
+      );
       try {
-        const msg = matToCompressedImage(compressedFrame, header(compressedTime, 'rear_camera_optical_frame'), 'jpeg');
-        await writer.write(sampleTopics.compressed, compressedTime, compressedTime, compressedCodec.encode(msg));
+        const msg = matToCompressedImage(
+          compressedFrame,
+          header(compressedTime, 'rear_camera_optical_frame'),
+          'jpeg',
+        );
+        await writer.write(
+          sampleTopics.compressed,
+          compressedTime,
+          compressedTime,
+          compressedCodec.encode(msg),
+        );
       } finally {
         compressedFrame.release();
       }
@@ -98,5 +122,8 @@ export async function writeSampleRecording(options: SampleRecordingOptions): Pro
 }
 
 function header(ns: bigint, frameId: string): Header {
-  return { stamp: { sec: Number(ns / 1_000_000_000n), nanosec: Number(ns % 1_000_000_000n) }, frame_id: frameId };
+  return {
+    stamp: { sec: Number(ns / 1_000_000_000n), nanosec: Number(ns % 1_000_000_000n) },
+    frame_id: frameId,
+  };
 }

@@ -4,7 +4,11 @@ import { MessageCodec } from '../bag/messageCodec.js';
 import type { LabelMap } from '../detection/labelMap.js';
 import { faceArrayMessage } from '../faces/faceArrayMessage.js';
 import { faceDetections } from '../faces/faceDetections.js';
-import { FACE_MESSAGE_TYPES, registerFaceMessages, type FaceArrayMessage } from '../faces/faceMessages.js';
+import {
+  FACE_MESSAGE_TYPES,
+  registerFaceMessages,
+  type FaceArrayMessage,
+} from '../faces/faceMessages.js';
 import type { EmbeddingModelId } from '../faces/faceModels.js';
 import { MessageRegistry } from '../messages/messageRegistry.js';
 import { MessageTypes, type Detection2DArray, type LabelInfo } from '../messages/types.js';
@@ -71,7 +75,11 @@ export class DetectionBagSink {
     try {
       if (options.includeImages ?? true) {
         for (const topic of options.imageTopics) {
-          await writer.addTopic(topic.name, topic.type, topic.schemaText ?? registry.schemaText(topic.type));
+          await writer.addTopic(
+            topic.name,
+            topic.type,
+            topic.schemaText ?? registry.schemaText(topic.type),
+          );
         }
       }
       const detectionSchema = registry.schemaText(MessageTypes.Detection2DArray);
@@ -82,8 +90,15 @@ export class DetectionBagSink {
       if (options.faces !== undefined) {
         const faceSchema = registry.schemaText(FACE_MESSAGE_TYPES.faceArray);
         await writer.addTopic(topics.faces, FACE_MESSAGE_TYPES.faceArray, faceSchema);
-        await writer.addTopic(topics.faceDetections, MessageTypes.Detection2DArray, detectionSchema);
-        faceCodec = MessageCodec.fromSchema<FaceArrayMessage>(FACE_MESSAGE_TYPES.faceArray, faceSchema);
+        await writer.addTopic(
+          topics.faceDetections,
+          MessageTypes.Detection2DArray,
+          detectionSchema,
+        );
+        faceCodec = MessageCodec.fromSchema<FaceArrayMessage>(
+          FACE_MESSAGE_TYPES.faceArray,
+          faceSchema,
+        );
       }
       return new DetectionBagSink(
         writer,
@@ -105,20 +120,40 @@ export class DetectionBagSink {
     if (!this.labelsWritten) {
       this.labelsWritten = true;
       const info = labelInfo(frame.header, this.options.labels, this.options.scoreThreshold);
-      await this.writer.write(this.topics.labels, frame.logTime, frame.logTime, this.labelCodec.encode(info));
+      await this.writer.write(
+        this.topics.labels,
+        frame.logTime,
+        frame.logTime,
+        this.labelCodec.encode(info),
+      );
     }
     if ((this.options.includeImages ?? true) && frame.serialized !== undefined) {
       await this.writer.write(frame.topic, frame.logTime, frame.logTime, frame.serialized);
     }
     if (result.error === undefined) {
       const message = detection2DArray(frame.header, result.detections);
-      await this.writer.write(this.topics.detections, frame.logTime, frame.logTime, this.detectionCodec.encode(message));
+      await this.writer.write(
+        this.topics.detections,
+        frame.logTime,
+        frame.logTime,
+        this.detectionCodec.encode(message),
+      );
       const faces = this.options.faces;
       if (faces !== undefined && this.faceCodec !== undefined && result.faces !== undefined) {
         const array = faceArrayMessage(frame.header, result.faces, faces);
-        await this.writer.write(this.topics.faces, frame.logTime, frame.logTime, this.faceCodec.encode(array));
+        await this.writer.write(
+          this.topics.faces,
+          frame.logTime,
+          frame.logTime,
+          this.faceCodec.encode(array),
+        );
         const boxes = faceDetections(frame.header, result.faces);
-        await this.writer.write(this.topics.faceDetections, frame.logTime, frame.logTime, this.detectionCodec.encode(boxes));
+        await this.writer.write(
+          this.topics.faceDetections,
+          frame.logTime,
+          frame.logTime,
+          this.detectionCodec.encode(boxes),
+        );
       }
     }
   }

@@ -36,7 +36,13 @@ export class BagFrameSource implements FrameSource {
     this.credits = options.readAhead ?? 2;
     const registry = MessageRegistry.withBuiltins();
     const codecs = new Map(
-      this.topics.map((t) => [t.name, MessageCodec.fromSchema<Image | CompressedImage>(t.type, t.schemaText ?? registry.schemaText(t.type))]),
+      this.topics.map((t) => [
+        t.name,
+        MessageCodec.fromSchema<Image | CompressedImage>(
+          t.type,
+          t.schemaText ?? registry.schemaText(t.type),
+        ),
+      ]),
     );
     const names = this.topics.map((t) => t.name);
     this.frames = new Observable<CameraFrame>((subscriber) => {
@@ -51,7 +57,10 @@ export class BagFrameSource implements FrameSource {
           const payload = decodePayload(codec, message.type, message.data);
           subscriber.next({
             topic: message.topic,
-            header: payload.kind === 'invalid' ? headerFromLogTime(message.logTime) : payload.image.header,
+            header:
+              payload.kind === 'invalid'
+                ? headerFromLogTime(message.logTime)
+                : payload.image.header,
             payload,
             logTime: message.logTime,
             receivedAt: process.hrtime.bigint(),
@@ -101,10 +110,21 @@ function selectImageTopics(reader: BagReader, wanted: readonly string[] | undefi
   return wanted.map((name) => {
     const topic = reader.topics.find((t) => t.name === name);
     if (topic === undefined) {
-      throw new BagError('BAG_INVALID', `${reader.path} has no topic ${name}; image topics: ${reader.topics.filter((t) => IMAGE_TYPES.includes(t.type)).map((t) => t.name).join(', ') || 'none'}`);
+      throw new BagError(
+        'BAG_INVALID',
+        `${reader.path} has no topic ${name}; image topics: ${
+          reader.topics
+            .filter((t) => IMAGE_TYPES.includes(t.type))
+            .map((t) => t.name)
+            .join(', ') || 'none'
+        }`,
+      );
     }
     if (!IMAGE_TYPES.includes(topic.type)) {
-      throw new BagError('BAG_UNSUPPORTED', `topic ${name} carries ${topic.type}, not sensor_msgs/msg/Image or CompressedImage`);
+      throw new BagError(
+        'BAG_UNSUPPORTED',
+        `topic ${name} carries ${topic.type}, not sensor_msgs/msg/Image or CompressedImage`,
+      );
     }
     return topic;
   });

@@ -47,12 +47,19 @@ async function readPayload(path: string): Promise<FramePayload> {
   try {
     const data = await fs.readFile(path);
     const format = /\.png$/i.test(path) ? 'png' : 'jpeg';
-    return { kind: 'compressed', image: { header: { stamp: { sec: 0, nanosec: 0 }, frame_id: path }, format, data } };
+    return {
+      kind: 'compressed',
+      image: { header: { stamp: { sec: 0, nanosec: 0 }, frame_id: path }, format, data },
+    };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return {
       kind: 'invalid',
-      error: new ImageError('IMAGE_INVALID', `cannot read image file ${path} (${code ?? (error as Error).message})`, { cause: error }),
+      error: new ImageError(
+        'IMAGE_INVALID',
+        `cannot read image file ${path} (${code ?? (error as Error).message})`,
+        { cause: error },
+      ),
     };
   }
 }

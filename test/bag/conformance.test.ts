@@ -21,7 +21,6 @@ interface Decoded {
   value: unknown;
 }
 
-
 /**
  * Round-trips every message of `bag` and returns the decoded values. `reference` supplies
  * schemas for topics whose bag stores none (Humble .db3).
@@ -65,9 +64,7 @@ describe('rosbag2 conformance (bags written by ROS 2)', function () {
   before(async function () {
     // Schemas for Humble .db3 bags come from the MCAP copies of the same recordings.
     for (const file of (await bagFiles()).filter((f) => f.endsWith('.mcap'))) {
-      const bag = await openBag(path.join(rosbag2Dir, file)).catch(
-        () => undefined,
-      );
+      const bag = await openBag(path.join(rosbag2Dir, file)).catch(() => undefined);
       for (const topic of bag?.topics ?? []) {
         if (topic.schemaText !== undefined && !reference.has(topic.type)) {
           reference.set(topic.type, topic.schemaText);

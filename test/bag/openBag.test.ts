@@ -289,7 +289,8 @@ describe('openBag', function () {
         bytes.copy(out, 8);
         return out;
       };
-      for (let i = 0; i < 50; i++) await writer.write('/chatter', BigInt(i), BigInt(i), message(`hello ${i}`));
+      for (let i = 0; i < 50; i++)
+        await writer.write('/chatter', BigInt(i), BigInt(i), message(`hello ${i}`));
       await writer.close();
       const data = await readFile(full);
       const file = path.join(tmp.dir, 'truncated.mcap');
@@ -297,7 +298,10 @@ describe('openBag', function () {
 
       const bag = await openBag(file);
       try {
-        assert.match(bag.warning ?? '', /truncated\.mcap is truncated .*reading the \d+ messages before the cut/);
+        assert.match(
+          bag.warning ?? '',
+          /truncated\.mcap is truncated .*reading the \d+ messages before the cut/,
+        );
         let count = 0;
         for await (const m of bag.messages()) {
           assert.equal(m.logTime, BigInt(count));

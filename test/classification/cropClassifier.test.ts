@@ -25,9 +25,33 @@ describe('crop classifier stage', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classifier-'));
     const built = buildMobilenetOnnx(mobilenetV1({ alpha: 0.25, resolution: 96, classes: 10 }));
     fs.writeFileSync(path.join(dir, 'mobilenet.onnx'), built.bytes);
-    fs.writeFileSync(path.join(dir, 'labels.txt'), ['tabby', 'tiger cat', 'Egyptian cat', 'espresso', 'cup', 'astronaut', 'José', 'd7', 'd8', 'd9'].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'labels.txt'),
+      [
+        'tabby',
+        'tiger cat',
+        'Egyptian cat',
+        'espresso',
+        'cup',
+        'astronaut',
+        'José',
+        'd7',
+        'd8',
+        'd9',
+      ].join('\n'),
+    );
     const parsed = parseConfig(
-      { classifier: { model: 'mobilenet.onnx', labels: 'labels.txt', input_width: 96, input_height: 96, classes: ['person'], top_k: 3, softmax: false } },
+      {
+        classifier: {
+          model: 'mobilenet.onnx',
+          labels: 'labels.txt',
+          input_width: 96,
+          input_height: 96,
+          classes: ['person'],
+          top_k: 3,
+          softmax: false,
+        },
+      },
       'test config',
       dir,
     ).classifier;
@@ -38,7 +62,10 @@ describe('crop classifier stage', function () {
 
   it('classifies the crops of the selected classes and reports top-k in detect --json and Detection2D results', async () => {
     const [astronaut, coffee] = await runDetect({
-      images: [path.join(fixturesDir, 'images/astronaut.jpg'), path.join(fixturesDir, 'images/coffee.jpg')],
+      images: [
+        path.join(fixturesDir, 'images/astronaut.jpg'),
+        path.join(fixturesDir, 'images/coffee.jpg'),
+      ],
       config: { ...defaultConfig(), modelsDir, classifier: config },
     });
     assert.ok(astronaut && coffee);
@@ -46,23 +73,36 @@ describe('crop classifier stage', function () {
     assert.ok(person?.classification);
     assert.equal(person.classification.length, 3);
     const scores = person.classification.map((c) => c.score);
-    assert.deepEqual([...scores].sort((a, b) => b - a), scores);
+    assert.deepEqual(
+      [...scores].sort((a, b) => b - a),
+      scores,
+    );
     assert.ok(scores.reduce((a, b) => a + b, 0) <= 1 + 1e-5); // the built model ends in Softmax
     // Only the configured classes are classified.
-    assert.ok(coffee.detections.length > 0 && coffee.detections.every((d) => d.classification === undefined));
+    assert.ok(
+      coffee.detections.length > 0 &&
+        coffee.detections.every((d) => d.classification === undefined),
+    );
 
-    const json = JSON.parse(detectJsonLine(astronaut)) as { detections: { classification?: { label: string; score: number }[] }[] };
+    const json = JSON.parse(detectJsonLine(astronaut)) as {
+      detections: { classification?: { label: string; score: number }[] }[];
+    };
     assert.equal(json.detections[0]?.classification?.length, 3);
     const message = detection2DArray(astronaut.frame.header, astronaut.detections);
     const results = message.detections[0]?.results.map((r) => r.hypothesis.class_id) ?? [];
     assert.equal(results[0], '0');
-    assert.deepEqual(results.slice(1), person.classification.map((c) => `${CLASSIFIER_PREFIX}${c.label}`));
+    assert.deepEqual(
+      results.slice(1),
+      person.classification.map((c) => `${CLASSIFIER_PREFIX}${c.label}`),
+    );
   });
 
   it('refuses a model whose input size does not match the config, naming both', async () => {
     await assert.rejects(
       CropClassifier.create({ ...config, inputWidth: 224, inputHeight: 224 }),
-      (e: unknown) => e instanceof ConfigError && /input 'input' is \[1, 3, 96, 96\], but the config says \[N, 3, 224, 224\]/.test(e.message),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /input 'input' is \[1, 3, 96, 96\], but the config says \[N, 3, 224, 224\]/.test(e.message),
     );
   });
 
@@ -71,16 +111,26 @@ describe('crop classifier stage', function () {
     fs.writeFileSync(labels, 'a\nb\nc\nd\ne\n');
     await assert.rejects(
       CropClassifier.create({ ...config, labels }),
-      (e: unknown) => e instanceof ConfigError && /output '.+' is \[1, 10\], but .*five.txt has 5 labels/.test(e.message),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /output '.+' is \[1, 10\], but .*five.txt has 5 labels/.test(e.message),
     );
   });
 
   it('refuses bad classifier settings with the key and the allowed range', () => {
     assert.throws(
       () => parseClassifierConfig({ model: 'm.onnx', labels: 'l.txt', top_k: 0 }, 'cfg', dir),
-      (e: unknown) => e instanceof ConfigError && /'classifier.top_k' must be an integer in \[1, 20\], got 0/.test(e.message),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /'classifier.top_k' must be an integer in \[1, 20\], got 0/.test(e.message),
     );
-    assert.throws(() => parseClassifierConfig({ model: 'm.onnx', labels: 'l.txt', std: [1, 0, 1] }, 'cfg', dir), /'classifier.std' must be 3 positive numbers/);
-    assert.throws(() => parseClassifierConfig({ model: 'm.onnx' }, 'cfg', dir), /'classifier.labels' must be a non-empty string/);
+    assert.throws(
+      () => parseClassifierConfig({ model: 'm.onnx', labels: 'l.txt', std: [1, 0, 1] }, 'cfg', dir),
+      /'classifier.std' must be 3 positive numbers/,
+    );
+    assert.throws(
+      () => parseClassifierConfig({ model: 'm.onnx' }, 'cfg', dir),
+      /'classifier.labels' must be a non-empty string/,
+    );
   });
 });

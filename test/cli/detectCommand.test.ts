@@ -13,16 +13,35 @@ describe('mobilenet-ros detect (the command)', function () {
   it('prints one JSON object per image, reports an unreadable file after the others, exits 1, and annotates', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'detect-'));
     try {
-      const images = [path.join(fixturesDir, 'images/coffee.jpg'), path.join(dir, 'missing.jpg'), path.join(fixturesDir, 'images/chelsea.jpg')];
-      const run = spawnSync(process.execPath, [main, 'detect', '--json', '--annotate', dir, ...images], { encoding: 'utf8', cwd: os.tmpdir() });
+      const images = [
+        path.join(fixturesDir, 'images/coffee.jpg'),
+        path.join(dir, 'missing.jpg'),
+        path.join(fixturesDir, 'images/chelsea.jpg'),
+      ];
+      const run = spawnSync(
+        process.execPath,
+        [main, 'detect', '--json', '--annotate', dir, ...images],
+        { encoding: 'utf8', cwd: os.tmpdir() },
+      );
       assert.equal(run.status, 1, run.stderr);
-      const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       assert.equal(lines.length, 3);
       const [coffee, missing, cat] = lines;
-      assert.deepEqual(Object.keys(coffee ?? {}), ['image', 'width', 'height', 'detections', 'faces']);
+      assert.deepEqual(Object.keys(coffee ?? {}), [
+        'image',
+        'width',
+        'height',
+        'detections',
+        'faces',
+      ]);
       assert.deepEqual(coffee?.faces, []);
       assert.equal(coffee?.width, 600);
-      const cup = (coffee?.detections as { class_id: string; label: string; score: number; bbox: number[] }[]).find((d) => d.label === 'cup');
+      const cup = (
+        coffee?.detections as { class_id: string; label: string; score: number; bbox: number[] }[]
+      ).find((d) => d.label === 'cup');
       assert.ok(cup);
       assert.equal(cup.class_id, '46');
       assert.equal(cup.bbox.length, 4);
@@ -41,9 +60,16 @@ describe('mobilenet-ros detect (the command)', function () {
     try {
       const config = path.join(dir, 'bad.yaml');
       fs.writeFileSync(config, 'detector:\n  score_threshold: 2\n');
-      const run = spawnSync(process.execPath, [main, 'detect', '--config', config, path.join(fixturesDir, 'images/coffee.jpg')], { encoding: 'utf8' });
+      const run = spawnSync(
+        process.execPath,
+        [main, 'detect', '--config', config, path.join(fixturesDir, 'images/coffee.jpg')],
+        { encoding: 'utf8' },
+      );
       assert.equal(run.status, 2);
-      assert.match(run.stderr, /CONFIG_INVALID.*'detector.score_threshold' must be a number in \[0, 1\], got 2/);
+      assert.match(
+        run.stderr,
+        /CONFIG_INVALID.*'detector.score_threshold' must be a number in \[0, 1\], got 2/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

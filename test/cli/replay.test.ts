@@ -10,7 +10,13 @@ import { runReplay } from '../../src/cli/replay.js';
 import { defaultConfig } from '../../src/config/parseConfig.js';
 import { BagError } from '../../src/errors.js';
 import { MessageRegistry } from '../../src/messages/messageRegistry.js';
-import { MessageTypes, type Detection2DArray, type Header, type Image, type LabelInfo } from '../../src/messages/types.js';
+import {
+  MessageTypes,
+  type Detection2DArray,
+  type Header,
+  type Image,
+  type LabelInfo,
+} from '../../src/messages/types.js';
 import { sampleTopics, writeSampleRecording } from '../../src/sample/sampleRecording.js';
 import { modelsDir, repoRoot } from '../support/paths.js';
 
@@ -18,12 +24,25 @@ const registry = MessageRegistry.withBuiltins();
 const config = { ...defaultConfig(), modelsDir };
 
 /** Every message of a bag, decoded, read back through the MCAP reader. */
-async function readAll(file: string, topics?: string[]): Promise<{ topic: string; logTime: bigint; message: unknown }[]> {
+async function readAll(
+  file: string,
+  topics?: string[],
+): Promise<{ topic: string; logTime: bigint; message: unknown }[]> {
   const reader = await openBag(file);
   try {
-    const codecs = new Map(reader.topics.map((t) => [t.name, MessageCodec.fromSchema(t.type, t.schemaText ?? registry.schemaText(t.type))]));
+    const codecs = new Map(
+      reader.topics.map((t) => [
+        t.name,
+        MessageCodec.fromSchema(t.type, t.schemaText ?? registry.schemaText(t.type)),
+      ]),
+    );
     const out: { topic: string; logTime: bigint; message: unknown }[] = [];
-    for await (const m of reader.messages({ topics })) out.push({ topic: m.topic, logTime: m.logTime, message: codecs.get(m.topic)?.decode(m.data) });
+    for await (const m of reader.messages({ topics }))
+      out.push({
+        topic: m.topic,
+        logTime: m.logTime,
+        message: codecs.get(m.topic)?.decode(m.data),
+      });
     return out;
   } finally {
     await reader.close();
@@ -50,7 +69,9 @@ describe('replay', function () {
 
     const input = await readAll(sample);
     const result = await readAll(output);
-    const images = input.filter((m) => m.topic === sampleTopics.raw || m.topic === sampleTopics.compressed);
+    const images = input.filter(
+      (m) => m.topic === sampleTopics.raw || m.topic === sampleTopics.compressed,
+    );
     const detections = result.filter((m) => m.topic === '/detections');
     assert.equal(detections.length, images.length);
     // Log-time order in both: the n-th detection message belongs to the n-th image.
@@ -60,15 +81,23 @@ describe('replay', function () {
       assert.equal(d.logTime, image.logTime);
       const header = (image.message as { header: Header }).header;
       assert.deepEqual((d.message as Detection2DArray).header, header);
-      for (const det of (d.message as Detection2DArray).detections) assert.deepEqual(det.header, header);
+      for (const det of (d.message as Detection2DArray).detections)
+        assert.deepEqual(det.header, header);
     }
     // Input images copied byte for byte (compare decoded values).
     const copied = result.filter((m) => m.topic === sampleTopics.raw);
     assert.equal(copied.length, 6);
-    assert.deepEqual((copied[0]?.message as Image).data, (images.find((m) => m.topic === sampleTopics.raw)?.message as Image).data);
+    assert.deepEqual(
+      (copied[0]?.message as Image).data,
+      (images.find((m) => m.topic === sampleTopics.raw)?.message as Image).data,
+    );
     // The astronaut camera sees a person in every frame.
     const personFrames = detections.filter(
-      (d, i) => images[i]?.topic === sampleTopics.raw && (d.message as Detection2DArray).detections.some((x) => x.results[0]?.hypothesis.class_id === '0'),
+      (d, i) =>
+        images[i]?.topic === sampleTopics.raw &&
+        (d.message as Detection2DArray).detections.some(
+          (x) => x.results[0]?.hypothesis.class_id === '0',
+        ),
     );
     assert.equal(personFrames.length, 6);
     // The face branch: one FaceArray per frame with the frame's header; the astronaut's face in
@@ -76,7 +105,10 @@ describe('replay', function () {
     const faces = result.filter((m) => m.topic === '/faces');
     assert.equal(faces.length, images.length);
     for (const [i, f] of faces.entries()) {
-      const message = f.message as { header: Header; faces: { embedding: Float32Array; identity: string }[] };
+      const message = f.message as {
+        header: Header;
+        faces: { embedding: Float32Array; identity: string }[];
+      };
       assert.deepEqual(message.header, (images[i]?.message as { header: Header }).header);
       if (images[i]?.topic === sampleTopics.raw) {
         assert.equal(message.faces.length, 1);
@@ -88,14 +120,22 @@ describe('replay', function () {
     assert.equal(labels.length, 1);
     const info = labels[0]?.message as LabelInfo;
     assert.equal(info.threshold, 0.5);
-    assert.deepEqual(info.class_map.find((c) => c.class_id === 0), { class_id: 0, class_name: 'person' });
+    assert.deepEqual(
+      info.class_map.find((c) => c.class_id === 0),
+      { class_id: 0, class_name: 'person' },
+    );
   });
 
   it('leaves the images out with images: false', async () => {
     const output = path.join(dir, 'no-images.mcap');
     await runReplay({ bag: sample, output, config, images: false });
     const topics = new Set((await readAll(output)).map((m) => m.topic));
-    assert.deepEqual([...topics].sort(), ['/detections', '/detections/labels', '/faces', '/faces/detections']);
+    assert.deepEqual([...topics].sort(), [
+      '/detections',
+      '/detections/labels',
+      '/faces',
+      '/faces/detections',
+    ]);
   });
 
   it('refuses to overwrite an existing output without force', async () => {
@@ -115,7 +155,15 @@ describe('replay', function () {
     const writer = await McapBagWriter.create(bag);
     await writer.addTopic('/cam/image_raw', MessageTypes.Image, schema);
     const header = (sec: number): Header => ({ stamp: { sec, nanosec: 5 }, frame_id: 'cam' });
-    const good = (sec: number): Image => ({ header: header(sec), height: 2, width: 2, encoding: 'mono8', is_bigendian: 0, step: 2, data: new Uint8Array(4) });
+    const good = (sec: number): Image => ({
+      header: header(sec),
+      height: 2,
+      width: 2,
+      encoding: 'mono8',
+      is_bigendian: 0,
+      step: 2,
+      data: new Uint8Array(4),
+    });
     await writer.write('/cam/image_raw', 1n, 1n, codec.encode(good(1)));
     await writer.write('/cam/image_raw', 2n, 2n, codec.encode({ ...good(2), step: 1 })); // step < width
     await writer.write('/cam/image_raw', 3n, 3n, new Uint8Array([1, 2, 3])); // not CDR at all
@@ -127,18 +175,28 @@ describe('replay', function () {
     assert.equal(summary.frames, 4);
     assert.equal(summary.failed, 2);
     assert.match(summary.errors[0] ?? '', /^\/cam\/image_raw @ 2\.000000005: .*step/);
-    assert.match(summary.errors[1] ?? '', /^\/cam\/image_raw @ 0\.000000003: cannot decode 3 bytes as sensor_msgs\/msg\/Image/);
+    assert.match(
+      summary.errors[1] ?? '',
+      /^\/cam\/image_raw @ 0\.000000003: cannot decode 3 bytes as sensor_msgs\/msg\/Image/,
+    );
     const detections = await readAll(output, ['/detections']);
-    assert.deepEqual(detections.map((d) => (d.message as Detection2DArray).header.stamp.sec), [1, 4]);
+    assert.deepEqual(
+      detections.map((d) => (d.message as Detection2DArray).header.stamp.sec),
+      [1, 4],
+    );
   });
 
   it('on SIGINT closes the output as a valid bag holding the frames processed so far (exit 130)', async () => {
     const long = path.join(dir, 'long.mcap');
     await writeSampleRecording({ output: long, seconds: 8, fps: 10 });
     const output = path.join(dir, 'interrupted.mcap');
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist/src/main.js'), 'replay', long, '-o', output], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'dist/src/main.js'), 'replay', long, '-o', output],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // Wait until the node is running frames, then interrupt.

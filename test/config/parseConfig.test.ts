@@ -5,7 +5,8 @@ import path from 'node:path';
 import { defaultConfig, loadConfigFile, parseConfig } from '../../src/config/parseConfig.js';
 import { ConfigError } from '../../src/errors.js';
 
-const configError = (pattern: RegExp) => (e: unknown) => e instanceof ConfigError && e.code === 'CONFIG_INVALID' && pattern.test(e.message);
+const configError = (pattern: RegExp) => (e: unknown) =>
+  e instanceof ConfigError && e.code === 'CONFIG_INVALID' && pattern.test(e.message);
 
 describe('parseConfig', () => {
   it('fills every default', () => {
@@ -19,7 +20,10 @@ describe('parseConfig', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-'));
     try {
       const file = path.join(dir, 'params.yaml');
-      fs.writeFileSync(file, 'mobilenet_ros:\n  ros__parameters:\n    models_dir: my-models\n    detector:\n      score_threshold: 0.35\n      nms: per_class\n');
+      fs.writeFileSync(
+        file,
+        'mobilenet_ros:\n  ros__parameters:\n    models_dir: my-models\n    detector:\n      score_threshold: 0.35\n      nms: per_class\n',
+      );
       const config = loadConfigFile(file);
       assert.equal(config.detector.scoreThreshold, 0.35);
       assert.equal(config.detector.nms, 'per_class');
@@ -30,18 +34,36 @@ describe('parseConfig', () => {
   });
 
   it('names the key, the allowed range and the value of a bad setting', () => {
-    assert.throws(() => parseConfig({ detector: { score_threshold: 1.5 } }, 'my.yaml'), configError(/my.yaml: 'detector.score_threshold' must be a number in \[0, 1\], got 1.5/));
-    assert.throws(() => parseConfig({ detector: { nms: 'greedy' } }), configError(/'detector.nms' must be one of 'class_agnostic', 'per_class', got "greedy"/));
-    assert.throws(() => parseConfig({ inference: { threads: 0 } }), configError(/'inference.threads' must be an integer in \[1, 64\], got 0/));
-    assert.throws(() => parseConfig({ detector: 3 }), configError(/'detector' must be a mapping, got 3/));
+    assert.throws(
+      () => parseConfig({ detector: { score_threshold: 1.5 } }, 'my.yaml'),
+      configError(/my.yaml: 'detector.score_threshold' must be a number in \[0, 1\], got 1.5/),
+    );
+    assert.throws(
+      () => parseConfig({ detector: { nms: 'greedy' } }),
+      configError(/'detector.nms' must be one of 'class_agnostic', 'per_class', got "greedy"/),
+    );
+    assert.throws(
+      () => parseConfig({ inference: { threads: 0 } }),
+      configError(/'inference.threads' must be an integer in \[1, 64\], got 0/),
+    );
+    assert.throws(
+      () => parseConfig({ detector: 3 }),
+      configError(/'detector' must be a mapping, got 3/),
+    );
   });
 
   it('refuses a misspelt key instead of ignoring it', () => {
-    assert.throws(() => parseConfig({ detector: { score_treshold: 0.4 } }), configError(/unknown key 'detector.score_treshold'; allowed here: .*score_threshold/));
+    assert.throws(
+      () => parseConfig({ detector: { score_treshold: 0.4 } }),
+      configError(/unknown key 'detector.score_treshold'; allowed here: .*score_threshold/),
+    );
   });
 
   it('says what is wrong with an unreadable or invalid file', () => {
-    assert.throws(() => loadConfigFile('/nonexistent/params.yaml'), configError(/cannot read config file \/nonexistent\/params.yaml/));
+    assert.throws(
+      () => loadConfigFile('/nonexistent/params.yaml'),
+      configError(/cannot read config file \/nonexistent\/params.yaml/),
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-'));
     try {
       const file = path.join(dir, 'bad.yaml');

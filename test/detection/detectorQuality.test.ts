@@ -11,7 +11,9 @@ interface Annotation {
   bbox: [number, number, number, number];
 }
 
-const annotations = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'images/annotations.json'), 'utf8')) as {
+const annotations = JSON.parse(
+  fs.readFileSync(path.join(fixturesDir, 'images/annotations.json'), 'utf8'),
+) as {
   images: Record<string, Annotation[]>;
 };
 
@@ -23,18 +25,28 @@ describe('COCO detector on real photos (boxes annotated by hand)', function () {
       const files = Object.keys(annotations.images);
       const results = await runDetect({
         images: files.map((f) => path.join(fixturesDir, 'images', f)),
-        config: { ...defaultConfig(), modelsDir, detector: { ...defaultConfig().detector, modelForm: form } },
+        config: {
+          ...defaultConfig(),
+          modelsDir,
+          detector: { ...defaultConfig().detector, modelForm: form },
+        },
       });
       assert.equal(results.length, files.length);
       for (const [i, file] of files.entries()) {
         const result = results[i];
-        assert.ok(result !== undefined && result.error === undefined, `${file}: ${result?.error?.message}`);
+        assert.ok(
+          result !== undefined && result.error === undefined,
+          `${file}: ${result?.error?.message}`,
+        );
         for (const expected of annotations.images[file] ?? []) {
           const [xmin, ymin, xmax, ymax] = expected.bbox;
           const truth: Box = { xmin, ymin, xmax, ymax };
           const candidates = result.detections.filter((d) => d.label === expected.label);
           const best = Math.max(0, ...candidates.map((d) => iou(d.box, truth)));
-          assert.ok(best >= 0.8, `${file}: best ${expected.label} IoU ${best.toFixed(3)} (detections: ${JSON.stringify(result.detections)})`);
+          assert.ok(
+            best >= 0.8,
+            `${file}: best ${expected.label} IoU ${best.toFixed(3)} (detections: ${JSON.stringify(result.detections)})`,
+          );
         }
       }
     });

@@ -11,7 +11,8 @@ describe('SsdDetector with a missing or corrupt model', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'models-'));
     for (const file of fs.readdirSync(modelsDir)) {
-      if (fs.statSync(path.join(modelsDir, file)).isFile()) fs.copyFileSync(path.join(modelsDir, file), path.join(dir, file));
+      if (fs.statSync(path.join(modelsDir, file)).isFile())
+        fs.copyFileSync(path.join(modelsDir, file), path.join(dir, file));
     }
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -35,14 +36,20 @@ describe('SsdDetector with a missing or corrupt model', () => {
     fs.writeFileSync(file, bytes);
     await assert.rejects(
       SsdDetector.create({ modelsDir: dir }),
-      (e: unknown) => e instanceof ModelError && e.code === 'MODEL_CORRUPT' && /is corrupt \(sha256 .*models prepare --force/.test(e.message),
+      (e: unknown) =>
+        e instanceof ModelError &&
+        e.code === 'MODEL_CORRUPT' &&
+        /is corrupt \(sha256 .*models prepare --force/.test(e.message),
     );
   });
 
   it('checks the input size', async () => {
     const detector = await SsdDetector.create({ modelsDir });
     try {
-      await assert.rejects(detector.detect(new Uint8Array(10)), /detector input must be 300x300x3 = 270000 bytes, got 10/);
+      await assert.rejects(
+        detector.detect(new Uint8Array(10)),
+        /detector input must be 300x300x3 = 270000 bytes, got 10/,
+      );
     } finally {
       await detector.close();
       await detector.close(); // idempotent

@@ -24,7 +24,11 @@ const withRos = process.env.ROS_DISTRO !== undefined && process.env.ROS_DISTRO !
   });
 
   function startNode(args: string[]): ChildProcess {
-    const p = spawn(process.execPath, [path.join(repoRoot, 'dist/src/main.js'), 'run', '--ros-args', ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const p = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'dist/src/main.js'), 'run', '--ros-args', ...args],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     child = p;
     return p;
   }
@@ -34,13 +38,25 @@ const withRos = process.env.ROS_DISTRO !== undefined && process.env.ROS_DISTRO !
     await rcl.init();
     const node = new rcl.Node('mobilenet_ros_integration');
     const received: { sec: number; frame_id: string }[] = [];
-    node.createSubscription('vision_msgs/msg/Detection2DArray', '/it/detections', {}, (m: unknown) => {
-      const msg = m as { header: { stamp: { sec: number }; frame_id: string } };
-      received.push({ sec: msg.header.stamp.sec, frame_id: msg.header.frame_id });
-    });
+    node.createSubscription(
+      'vision_msgs/msg/Detection2DArray',
+      '/it/detections',
+      {},
+      (m: unknown) => {
+        const msg = m as { header: { stamp: { sec: number }; frame_id: string } };
+        received.push({ sec: msg.header.stamp.sec, frame_id: msg.header.frame_id });
+      },
+    );
     const pub = node.createPublisher('sensor_msgs/msg/CompressedImage', '/it/image/compressed');
     node.spin();
-    const p = startNode(['-p', 'cameras.image_topic:=/it/image', '-p', 'cameras.transport:=compressed', '-r', '__ns:=/it']);
+    const p = startNode([
+      '-p',
+      'cameras.image_topic:=/it/image',
+      '-p',
+      'cameras.transport:=compressed',
+      '-r',
+      '__ns:=/it',
+    ]);
     const deadline = Date.now() + 60000;
     let sec = 100;
     while (received.length < 3 && Date.now() < deadline) {
@@ -57,7 +73,17 @@ const withRos = process.env.ROS_DISTRO !== undefined && process.env.ROS_DISTRO !
   });
 
   it('`ros2 launch mobilenet_ros detector.launch.py` runs one camera (needs the package built with colcon and sourced)', async () => {
-    const launch = spawn('ros2', ['launch', 'mobilenet_ros', 'detector.launch.py', 'image_topic:=/launch_it/image', 'namespace:=/launch_it'], { stdio: 'inherit' });
+    const launch = spawn(
+      'ros2',
+      [
+        'launch',
+        'mobilenet_ros',
+        'detector.launch.py',
+        'image_topic:=/launch_it/image',
+        'namespace:=/launch_it',
+      ],
+      { stdio: 'inherit' },
+    );
     child = launch;
     await new Promise((resolve) => setTimeout(resolve, 8000));
     const topics = await new Promise<string>((resolve) => {

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { iou, type Box } from '../../src/postprocess/box.js';
 import { nonMaxSuppression } from '../../src/postprocess/nms.js';
 
-const box = (xmin: number, ymin: number, xmax: number, ymax: number): Box => ({ xmin, ymin, xmax, ymax });
+const box = (xmin: number, ymin: number, xmax: number, ymax: number): Box => ({
+  xmin,
+  ymin,
+  xmax,
+  ymax,
+});
 
 describe('iou', () => {
   it('is 1 for identical boxes, 0 for disjoint ones, and the overlap ratio otherwise', () => {
@@ -23,7 +28,11 @@ describe('nonMaxSuppression', () => {
   const at = (i: number): Box => boxes[i] ?? box(0, 0, 0, 0);
 
   it('keeps the best of overlapping boxes and every separate one, best first', () => {
-    const kept = nonMaxSuppression(at, [0.9, 0.8, 0.7, 0.95], { iouThreshold: 0.6, scoreThreshold: 0.1, maxDetections: 10 });
+    const kept = nonMaxSuppression(at, [0.9, 0.8, 0.7, 0.95], {
+      iouThreshold: 0.6,
+      scoreThreshold: 0.1,
+      maxDetections: 10,
+    });
     assert.deepEqual(kept, [3, 2]);
   });
 
@@ -38,14 +47,32 @@ describe('nonMaxSuppression', () => {
   });
 
   it('ignores candidates below the score threshold and stops at maxDetections', () => {
-    assert.deepEqual(nonMaxSuppression(at, [0.9, 0.8, 0.2, 0.1], { iouThreshold: 0.6, scoreThreshold: 0.5, maxDetections: 10 }), [0]);
-    assert.deepEqual(nonMaxSuppression(at, [0.9, 0.0, 0.7, 0.0], { iouThreshold: 0.6, scoreThreshold: 0.5, maxDetections: 1 }), [0]);
+    assert.deepEqual(
+      nonMaxSuppression(at, [0.9, 0.8, 0.2, 0.1], {
+        iouThreshold: 0.6,
+        scoreThreshold: 0.5,
+        maxDetections: 10,
+      }),
+      [0],
+    );
+    assert.deepEqual(
+      nonMaxSuppression(at, [0.9, 0.0, 0.7, 0.0], {
+        iouThreshold: 0.6,
+        scoreThreshold: 0.5,
+        maxDetections: 1,
+      }),
+      [0],
+    );
   });
 
   it('breaks score ties by index, so results are deterministic', () => {
     const apart = [box(0, 0, 1, 1), box(5, 5, 6, 6)];
     assert.deepEqual(
-      nonMaxSuppression((i) => apart[i] ?? box(0, 0, 0, 0), [0.5, 0.5], { iouThreshold: 0.5, scoreThreshold: 0, maxDetections: 5 }),
+      nonMaxSuppression((i) => apart[i] ?? box(0, 0, 0, 0), [0.5, 0.5], {
+        iouThreshold: 0.5,
+        scoreThreshold: 0,
+        maxDetections: 5,
+      }),
       [0, 1],
     );
   });

@@ -26,7 +26,10 @@ describe('SsdDecoder', () => {
 
   it('applies the box coding scales: ty/yScale * h shifts the centre, exp(th/hScale) scales the size', () => {
     const decoder = new SsdDecoder(anchors.subarray(0, 4), coding, options);
-    const [d] = decoder.decode(Float32Array.from([10, 0, 5 * Math.log(2), 0]), Float32Array.from([0, 0.9, 0]));
+    const [d] = decoder.decode(
+      Float32Array.from([10, 0, 5 * Math.log(2), 0]),
+      Float32Array.from([0, 0.9, 0]),
+    );
     assert.ok(d);
     // centre 0.5 + 1 * 0.2 = 0.7; height 0.2 * 2 = 0.4
     assert.ok(Math.abs(d.box.ymin - 0.5) < 1e-6 && Math.abs(d.box.ymax - 0.9) < 1e-6);
@@ -35,16 +38,35 @@ describe('SsdDecoder', () => {
   it('class-agnostic NMS suppresses an overlapping box of another class; per-class NMS keeps it', () => {
     const scores = Float32Array.from([0, 0.9, 0.0, 0, 0.0, 0.8]);
     const agnostic = new SsdDecoder(anchors, coding, options).decode(new Float32Array(8), scores);
-    assert.deepEqual(agnostic.map((d) => d.classIndex), [0]);
-    const perClass = new SsdDecoder(anchors, coding, { ...options, nms: 'per-class' }).decode(new Float32Array(8), scores);
-    assert.deepEqual(perClass.map((d) => d.classIndex), [0, 1]);
+    assert.deepEqual(
+      agnostic.map((d) => d.classIndex),
+      [0],
+    );
+    const perClass = new SsdDecoder(anchors, coding, { ...options, nms: 'per-class' }).decode(
+      new Float32Array(8),
+      scores,
+    );
+    assert.deepEqual(
+      perClass.map((d) => d.classIndex),
+      [0, 1],
+    );
   });
 
   it('refuses inputs of the wrong size and options out of range, naming them', () => {
     const decoder = new SsdDecoder(anchors, coding, options);
-    assert.throws(() => decoder.decode(new Float32Array(4), new Float32Array(6)), /box encodings must hold 8 values, got 4/);
-    assert.throws(() => decoder.withOptions({ scoreThreshold: 1.5 }), (e: unknown) => e instanceof RangeError && /'scoreThreshold' must be in \[0, 1\], got 1.5/.test(e.message));
-    assert.throws(() => decoder.withOptions({ maxDetections: 0 }), /'maxDetections' must be an integer >= 1, got 0/);
+    assert.throws(
+      () => decoder.decode(new Float32Array(4), new Float32Array(6)),
+      /box encodings must hold 8 values, got 4/,
+    );
+    assert.throws(
+      () => decoder.withOptions({ scoreThreshold: 1.5 }),
+      (e: unknown) =>
+        e instanceof RangeError && /'scoreThreshold' must be in \[0, 1\], got 1.5/.test(e.message),
+    );
+    assert.throws(
+      () => decoder.withOptions({ maxDetections: 0 }),
+      /'maxDetections' must be an integer >= 1, got 0/,
+    );
     assert.equal(decoder.options.scoreThreshold, 0.5);
   });
 });

@@ -1,10 +1,23 @@
 import assert from 'node:assert/strict';
 import { ConfigError, RosUnavailableError } from '../../src/errors.js';
-import type { DiagnosticArray, Detection2DArray, Image, LabelInfo } from '../../src/messages/types.js';
+import type {
+  DiagnosticArray,
+  Detection2DArray,
+  Image,
+  LabelInfo,
+} from '../../src/messages/types.js';
 import { rosPreflight } from '../../src/ros/loadRclnodejs.js';
 import { DetectorNode } from '../../src/ros/detectorNode.js';
 import { encodeAgainstDefinition, FakeNode } from '../../src/ros/testing/fakeRclnodejs.js';
-import { harness, header, jpegMessage, rcl, rgbMessage, waitFor, type Harness } from './rosTestSupport.js';
+import {
+  harness,
+  header,
+  jpegMessage,
+  rcl,
+  rgbMessage,
+  waitFor,
+  type Harness,
+} from './rosTestSupport.js';
 
 const twoCameras = {
   'cameras.names': ['front', 'rear'],
@@ -22,7 +35,10 @@ describe('DetectorNode on the rclnodejs double', function () {
     h = undefined;
   });
 
-  async function active(overrides: Record<string, unknown> = {}, namespace = '/'): Promise<Harness> {
+  async function active(
+    overrides: Record<string, unknown> = {},
+    namespace = '/',
+  ): Promise<Harness> {
     h = await harness(overrides, namespace);
     await h.node.configure();
     h.node.activate();
@@ -32,13 +48,17 @@ describe('DetectorNode on the rclnodejs double', function () {
   it('subscribes per camera with its transport and QoS (sensor data by default), typed arrays on', async () => {
     const { fake } = await active(twoCameras);
     const byTopic = new Map(fake.subscriptions.map((s) => [s.topic, s]));
-    assert.deepEqual([...byTopic.keys()].sort(), ['/front/image_raw/compressed', '/rear/image_raw']);
+    assert.deepEqual([...byTopic.keys()].sort(), [
+      '/front/image_raw/compressed',
+      '/rear/image_raw',
+    ]);
     const front = byTopic.get('/front/image_raw/compressed');
     const rear = byTopic.get('/rear/image_raw');
     assert.equal(front?.typeClass, 'sensor_msgs/msg/CompressedImage');
     assert.equal(rear?.typeClass, 'sensor_msgs/msg/Image');
     // rclnodejs's typings declare QoS.reliability() a method; its lib/qos.js has a getter.
-    const reliability = (s: typeof front): unknown => (s?.qos as unknown as { reliability: number }).reliability;
+    const reliability = (s: typeof front): unknown =>
+      (s?.qos as unknown as { reliability: number }).reliability;
     assert.equal(reliability(front), 1, 'reliable as configured');
     assert.equal(front?.qos.depth, 5);
     assert.equal(reliability(rear), 2, 'best effort: sensor data default');
@@ -50,17 +70,31 @@ describe('DetectorNode on the rclnodejs double', function () {
     }
     const labels = fake.publisher('/detections/labels');
     assert.equal(labels.qos.durability, 1, 'labels are transient local');
-    assert.deepEqual(
-      fake.publishers.map((p) => p.topic).sort(),
-      ['/detections', '/detections/labels', '/detections/overlay/front', '/detections/overlay/rear', '/diagnostics', '/faces', '/faces/detections'],
-    );
+    assert.deepEqual(fake.publishers.map((p) => p.topic).sort(), [
+      '/detections',
+      '/detections/labels',
+      '/detections/overlay/front',
+      '/detections/overlay/rear',
+      '/diagnostics',
+      '/faces',
+      '/faces/detections',
+    ]);
   });
 
   it('publishes inside the namespace, one camera from cameras.image_topic/transport', async () => {
-    const { fake } = await active({ 'cameras.image_topic': '/cam/image', 'cameras.transport': 'compressed' }, '/robot');
-    assert.deepEqual(fake.subscriptions.map((s) => s.topic), ['/cam/image/compressed']);
+    const { fake } = await active(
+      { 'cameras.image_topic': '/cam/image', 'cameras.transport': 'compressed' },
+      '/robot',
+    );
+    assert.deepEqual(
+      fake.subscriptions.map((s) => s.topic),
+      ['/cam/image/compressed'],
+    );
     assert.ok(fake.publishers.some((p) => p.topic === '/robot/detections'));
-    assert.ok(fake.publishers.some((p) => p.topic === '/diagnostics'), '/diagnostics stays absolute');
+    assert.ok(
+      fake.publishers.some((p) => p.topic === '/diagnostics'),
+      '/diagnostics stays absolute',
+    );
   });
 
   it("gives every detection message its frame's header, and every message survives CDR against the .msg definitions", async () => {
@@ -75,19 +109,36 @@ describe('DetectorNode on the rclnodejs double', function () {
     assert.deepEqual(b?.header, header(13, 999_999_999, 'rear_optical'));
     for (const m of [a, b]) {
       assert.ok(m !== undefined);
-      assert.ok(m.detections.some((d) => d.results[0]?.hypothesis.class_id === '46'), 'the cup is found');
+      assert.ok(
+        m.detections.some((d) => d.results[0]?.hypothesis.class_id === '46'),
+        'the cup is found',
+      );
       for (const d of m.detections) assert.deepEqual(d.header, m.header);
     }
     // The face branch publishes per frame too, with the frame's header (coffee: no face).
-    const faces = fake.publisher('/faces').published.map((p) => p.message as { header: unknown; faces: unknown[] });
-    assert.deepEqual(faces.map((f) => f.header), [header(12, 345, 'front_optical'), header(13, 999_999_999, 'rear_optical')]);
+    const faces = fake
+      .publisher('/faces')
+      .published.map((p) => p.message as { header: unknown; faces: unknown[] });
+    assert.deepEqual(
+      faces.map((f) => f.header),
+      [header(12, 345, 'front_optical'), header(13, 999_999_999, 'rear_optical')],
+    );
     assert.equal(fake.publisher('/faces/detections').published.length, 2);
-    const labels = fake.publisher('/detections/labels').published.map((p) => p.message as LabelInfo);
+    const labels = fake
+      .publisher('/detections/labels')
+      .published.map((p) => p.message as LabelInfo);
     assert.equal(labels.length, 1);
     assert.ok(labels[0]?.class_map.some((c) => c.class_id === 46 && c.class_name === 'cup'));
     assert.ok(Math.abs((labels[0]?.threshold ?? 0) - 0.5) < 1e-9);
     // The double encodes on publish; a malformed message would have thrown there. Check the codec does catch one:
-    assert.throws(() => encodeAgainstDefinition('vision_msgs/msg/Detection2DArray', { header: a?.header, detection: [] }), /detections|detection/);
+    assert.throws(
+      () =>
+        encodeAgainstDefinition('vision_msgs/msg/Detection2DArray', {
+          header: a?.header,
+          detection: [],
+        }),
+      /detections|detection/,
+    );
   });
 
   it('renders the overlay only while someone subscribes, with the frame header', async () => {
@@ -111,16 +162,25 @@ describe('DetectorNode on the rclnodejs double', function () {
     const labels = fake.publisher('/detections/labels');
     const refusedRange = fake.setParameter('detector.score_threshold', 1.5);
     assert.equal(refusedRange.successful, false);
-    assert.match(fake.logger.lines.map((l) => l.message).join('\n'), /'detector.score_threshold' must be in \[0, 1\], got 1.5/);
+    assert.match(
+      fake.logger.lines.map((l) => l.message).join('\n'),
+      /'detector.score_threshold' must be in \[0, 1\], got 1.5/,
+    );
     assert.equal(fake.getParameter('detector.score_threshold').value, 0.5);
 
     const refusedChoice = fake.setParameter('detector.nms', 'sometimes');
     assert.equal(refusedChoice.successful, false);
-    assert.match(refusedChoice.reason, /'detector.nms' must be one of 'class_agnostic', 'per_class', got "sometimes"/);
+    assert.match(
+      refusedChoice.reason,
+      /'detector.nms' must be one of 'class_agnostic', 'per_class', got "sometimes"/,
+    );
 
     const readOnly = fake.setParameter('inference.threads', 1n);
     assert.equal(readOnly.successful, false);
-    assert.match(fake.logger.lines.map((l) => l.message).join('\n'), /'inference.threads' is read-only while the node runs/);
+    assert.match(
+      fake.logger.lines.map((l) => l.message).join('\n'),
+      /'inference.threads' is read-only while the node runs/,
+    );
 
     const accepted = fake.setParameter('detector.score_threshold', 0.9);
     assert.deepEqual(accepted, { successful: true, reason: '' });
@@ -142,10 +202,24 @@ describe('DetectorNode on the rclnodejs double', function () {
   it('refuses invalid start-up parameters with a ConfigError naming the parameter', async () => {
     const r = await rcl();
     const create = (overrides: Record<string, unknown>): DetectorNode =>
-      DetectorNode.create({ node: new FakeNode(r, 'n', '/', new Map(Object.entries(overrides))), rcl: r });
-    assert.throws(() => create({ 'cameras.names': ['front'] }), (e: unknown) => e instanceof ConfigError && /'cameras.front.topic'/.test(e.message));
-    assert.throws(() => create({ 'cameras.names': ['Front'] }), (e: unknown) => e instanceof ConfigError && /'cameras.names'/.test(e.message));
-    assert.throws(() => create({ 'cameras.transport': 'h264' }), (e: unknown) => e instanceof ConfigError && /'cameras.transport' must be one of 'raw', 'compressed'/.test(e.message));
+      DetectorNode.create({
+        node: new FakeNode(r, 'n', '/', new Map(Object.entries(overrides))),
+        rcl: r,
+      });
+    assert.throws(
+      () => create({ 'cameras.names': ['front'] }),
+      (e: unknown) => e instanceof ConfigError && /'cameras.front.topic'/.test(e.message),
+    );
+    assert.throws(
+      () => create({ 'cameras.names': ['Front'] }),
+      (e: unknown) => e instanceof ConfigError && /'cameras.names'/.test(e.message),
+    );
+    assert.throws(
+      () => create({ 'cameras.transport': 'h264' }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /'cameras.transport' must be one of 'raw', 'compressed'/.test(e.message),
+    );
     // Out of the descriptor's range: rclnodejs's own check refuses the override.
     assert.throws(() => create({ 'detector.score_threshold': 2.0 }), /out of range|range/i);
   });
@@ -192,16 +266,28 @@ describe('DetectorNode on the rclnodejs double', function () {
     const { fake, clock, tick } = await active(twoCameras);
     const detections = fake.publisher('/detections');
     // Five frames at once: one or two go into inference, the rest replace each other in the gate.
-    for (let i = 0; i < 5; i++) fake.deliver('/front/image_raw/compressed', jpegMessage(header(10 + i, 0, 'f')));
-    fake.deliver('/rear/image_raw', { header: header(20, 0, 'r'), height: 2, width: 2, encoding: 'rgb8', is_bigendian: 0, step: 6, data: new Uint8Array(5) });
+    for (let i = 0; i < 5; i++)
+      fake.deliver('/front/image_raw/compressed', jpegMessage(header(10 + i, 0, 'f')));
+    fake.deliver('/rear/image_raw', {
+      header: header(20, 0, 'r'),
+      height: 2,
+      width: 2,
+      encoding: 'rgb8',
+      is_bigendian: 0,
+      step: 6,
+      data: new Uint8Array(5),
+    });
     await waitFor(() => detections.published.length >= 2, 'the frames that were not dropped');
     await new Promise((resolve) => setTimeout(resolve, 300));
     clock.ms = 1000;
     tick();
-    const diagnostics = fake.publisher('/diagnostics').published.map((p) => p.message as DiagnosticArray);
+    const diagnostics = fake
+      .publisher('/diagnostics')
+      .published.map((p) => p.message as DiagnosticArray);
     assert.equal(diagnostics.length, 1);
     const [front, rear] = diagnostics[0]?.status ?? [];
-    const value = (s: typeof front, key: string): string => s?.values.find((v) => v.key === key)?.value ?? '';
+    const value = (s: typeof front, key: string): string =>
+      s?.values.find((v) => v.key === key)?.value ?? '';
     assert.equal(front?.name, 'mobilenet_ros: front');
     assert.equal(front?.hardware_id, '/front/image_raw/compressed');
     assert.equal(value(front, 'input_rate_hz'), '5.00');
@@ -213,13 +299,21 @@ describe('DetectorNode on the rclnodejs double', function () {
     assert.equal(rear?.level, 2, 'ERROR on a failed frame');
     assert.equal(value(rear, 'errors'), '1');
     assert.match(rear?.message ?? '', /Image data has 5 bytes/);
-    assert.match(value(front, 'execution_providers') ?? '', /^coco_detector \(qdq\): running on cpu/);
+    assert.match(
+      value(front, 'execution_providers') ?? '',
+      /^coco_detector \(qdq\): running on cpu/,
+    );
   });
 
   it('warns once when a camera topic has a publisher but nothing arrives, naming both QoS', async () => {
     const { fake, clock, tick } = await active(twoCameras);
     fake.graphPublishers.set('/front/image_raw/compressed', [
-      { node_name: 'camera_driver', node_namespace: '/', topic_type: 'sensor_msgs/msg/CompressedImage', qos: { reliability: 2, durability: 2, depth: 1, history: 1 } },
+      {
+        node_name: 'camera_driver',
+        node_namespace: '/',
+        topic_type: 'sensor_msgs/msg/CompressedImage',
+        qos: { reliability: 2, durability: 2, depth: 1, history: 1 },
+      },
     ]);
     clock.ms = 2000;
     tick();
@@ -230,15 +324,28 @@ describe('DetectorNode on the rclnodejs double', function () {
     tick();
     const warnings = fake.logger.lines.filter((l) => l.level === 'warn');
     assert.equal(warnings.length, 1, 'once');
-    assert.match(warnings[0]?.message ?? '', /no message on \/front\/image_raw\/compressed for 6 s/);
-    assert.match(warnings[0]?.message ?? '', /\/camera_driver .* offers reliability=best_effort.*incompatible.*request reliable/);
+    assert.match(
+      warnings[0]?.message ?? '',
+      /no message on \/front\/image_raw\/compressed for 6 s/,
+    );
+    assert.match(
+      warnings[0]?.message ?? '',
+      /\/camera_driver .* offers reliability=best_effort.*incompatible.*request reliable/,
+    );
   });
 
   it('without ROS 2 sourced, refuses at once saying how to fix it', () => {
     assert.throws(
       () => rosPreflight({}),
-      (e: unknown) => e instanceof RosUnavailableError && e.code === 'ROS_UNAVAILABLE' && /ROS_DISTRO is not set/.test(e.message) && /npm rebuild rclnodejs/.test(e.message),
+      (e: unknown) =>
+        e instanceof RosUnavailableError &&
+        e.code === 'ROS_UNAVAILABLE' &&
+        /ROS_DISTRO is not set/.test(e.message) &&
+        /npm rebuild rclnodejs/.test(e.message),
     );
-    assert.throws(() => rosPreflight({ ROS_DISTRO: 'humble' }, '/nonexistent/rclnodejs'), /native binding was never built/);
+    assert.throws(
+      () => rosPreflight({ ROS_DISTRO: 'humble' }, '/nonexistent/rclnodejs'),
+      /native binding was never built/,
+    );
   });
 });

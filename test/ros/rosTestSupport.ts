@@ -24,7 +24,10 @@ export interface Harness {
   tick: () => void;
 }
 
-export async function harness(overrides: Record<string, unknown> = {}, namespace = '/'): Promise<Harness> {
+export async function harness(
+  overrides: Record<string, unknown> = {},
+  namespace = '/',
+): Promise<Harness> {
   const r = await rcl();
   const fake = new FakeNode(r, 'mobilenet_ros', namespace, new Map(Object.entries(overrides)));
   const clock = { ms: 0 };
@@ -49,7 +52,11 @@ export function header(sec: number, nanosec: number, frameId: string): Header {
 
 /** A real photo as a CompressedImage (JPEG), a fresh buffer each call. */
 export function jpegMessage(h: Header, file = 'coffee.jpg'): CompressedImage {
-  return { header: h, format: 'jpeg', data: new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'images', file))) };
+  return {
+    header: h,
+    format: 'jpeg',
+    data: new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'images', file))),
+  };
 }
 
 /** A real photo as a raw rgb8 Image. */
@@ -63,7 +70,11 @@ export function rgbMessage(h: Header, file = 'coffee.jpg'): Image {
 }
 
 /** Polls until `condition` holds (the pipeline runs inference asynchronously). */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 20000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 20000,
+): Promise<void> {
   const start = Date.now();
   while (!condition()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);

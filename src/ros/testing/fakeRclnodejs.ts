@@ -15,10 +15,17 @@ import type * as rclnodejs from 'rclnodejs';
 import { MessageCodec } from '../../bag/messageCodec.js';
 import { registerFaceMessages } from '../../faces/faceMessages.js';
 import { MessageRegistry } from '../../messages/messageRegistry.js';
-import type { RclClasses, RosLogger, RosNode, RosRunnableNode, TopicEndpointInfo } from '../rclApi.js';
+import type {
+  RclClasses,
+  RosLogger,
+  RosNode,
+  RosRunnableNode,
+  TopicEndpointInfo,
+} from '../rclApi.js';
 
 type TypeClass = rclnodejs.TypeClass;
-type SubscriptionCallback = rclnodejs.SubscriptionCallback<TypeClass> | rclnodejs.SubscriptionWithRawMessageCallback;
+type SubscriptionCallback =
+  rclnodejs.SubscriptionCallback<TypeClass> | rclnodejs.SubscriptionWithRawMessageCallback;
 
 /** rclnodejs's real pure-JS Parameter, ParameterDescriptor, ranges and QoS (no binding needed). */
 export async function realRclClasses(): Promise<RclClasses> {
@@ -56,7 +63,10 @@ export class FakeTime implements rclnodejs.Time {
   constructor(readonly nanoseconds: bigint) {}
 
   get secondsAndNanoseconds(): { seconds: bigint; nanoseconds: bigint } {
-    return { seconds: this.nanoseconds / 1_000_000_000n, nanoseconds: this.nanoseconds % 1_000_000_000n };
+    return {
+      seconds: this.nanoseconds / 1_000_000_000n,
+      nanoseconds: this.nanoseconds % 1_000_000_000n,
+    };
   }
 
   add(): rclnodejs.Time {
@@ -169,7 +179,8 @@ export class FakePublisher extends FakeEntity implements rclnodejs.Publisher<Typ
 
   publish(message: unknown): void {
     if (this.destroyed) throw new Error(`publish on destroyed publisher ${this.topic}`);
-    if (typeof this.typeClass !== 'string') throw new Error('the node must name message types by string');
+    if (typeof this.typeClass !== 'string')
+      throw new Error('the node must name message types by string');
     const cdr = encodeAgainstDefinition(this.typeClass, message);
     this.count++;
     if (this.retain) this.published.push({ message, cdr });
@@ -276,15 +287,22 @@ export class FakeNode implements RosRunnableNode {
     options: rclnodejs.Options | SubscriptionCallback,
     callback?: SubscriptionCallback,
   ): rclnodejs.Subscription {
-    if (typeof options === 'function' || callback === undefined) throw new Error('the node must pass options (QoS, typed arrays)');
-    const subscription = new FakeSubscription(typeClass, this.resolveTopicName(topic), options, callback as (message: unknown) => void);
+    if (typeof options === 'function' || callback === undefined)
+      throw new Error('the node must pass options (QoS, typed arrays)');
+    const subscription = new FakeSubscription(
+      typeClass,
+      this.resolveTopicName(topic),
+      options,
+      callback as (message: unknown) => void,
+    );
     this.subscriptions.push(subscription);
     return subscription;
   }
 
   destroySubscription(subscription: rclnodejs.Subscription): void {
     const index = this.subscriptions.indexOf(subscription as FakeSubscription);
-    if (index < 0) throw new Error(`destroySubscription: unknown subscription ${subscription.topic}`);
+    if (index < 0)
+      throw new Error(`destroySubscription: unknown subscription ${subscription.topic}`);
     (subscription as FakeSubscription).destroyed = true;
     this.subscriptions.splice(index, 1);
   }
@@ -292,7 +310,11 @@ export class FakeNode implements RosRunnableNode {
   /** Whether new publishers keep what they publish (see FakePublisher.retain). */
   retainPublished = true;
 
-  createPublisher(typeClass: TypeClass, topic: string, options?: rclnodejs.Options): rclnodejs.Publisher<TypeClass> {
+  createPublisher(
+    typeClass: TypeClass,
+    topic: string,
+    options?: rclnodejs.Options,
+  ): rclnodejs.Publisher<TypeClass> {
     const publisher = new FakePublisher(typeClass, this.resolveTopicName(topic), options ?? {});
     publisher.retain = this.retainPublished;
     this.publishers.push(publisher);
@@ -306,13 +328,22 @@ export class FakeNode implements RosRunnableNode {
     this.publishers.splice(index, 1);
   }
 
-  declareParameter(parameter: rclnodejs.Parameter, descriptor?: rclnodejs.ParameterDescriptor): rclnodejs.Parameter {
-    if (this.parameters.has(parameter.name)) throw new Error(`parameter ${parameter.name} already declared`);
-    if (descriptor === undefined) throw new Error('the node must declare parameters with descriptors');
+  declareParameter(
+    parameter: rclnodejs.Parameter,
+    descriptor?: rclnodejs.ParameterDescriptor,
+  ): rclnodejs.Parameter {
+    if (this.parameters.has(parameter.name))
+      throw new Error(`parameter ${parameter.name} already declared`);
+    if (descriptor === undefined)
+      throw new Error('the node must declare parameters with descriptors');
     descriptor.validate();
     let value = parameter;
     if (this.overrides.has(parameter.name)) {
-      value = new this.rcl.Parameter(parameter.name, parameter.type, this.overrides.get(parameter.name));
+      value = new this.rcl.Parameter(
+        parameter.name,
+        parameter.type,
+        this.overrides.get(parameter.name),
+      );
     }
     descriptor.validateParameter(value);
     this.parameters.set(value.name, value);
@@ -346,11 +377,16 @@ export class FakeNode implements RosRunnableNode {
     let list = [new this.rcl.Parameter(name, typeOf(value, declared.type), value)];
     for (const callback of this.preSet) {
       list = callback(list);
-      if (list.length === 0) return { successful: false, reason: 'parameter list is empty after pre-set callback; set rejected' };
+      if (list.length === 0)
+        return {
+          successful: false,
+          reason: 'parameter list is empty after pre-set callback; set rejected',
+        };
     }
     for (const parameter of list) {
       const descriptor = this.getParameterDescriptor(parameter.name);
-      if (descriptor.readOnly) return { successful: false, reason: `Parameter ${parameter.name} is readonly` };
+      if (descriptor.readOnly)
+        return { successful: false, reason: `Parameter ${parameter.name} is readonly` };
       try {
         descriptor.validateParameter(parameter);
       } catch {
@@ -388,13 +424,19 @@ export class FakeNode implements RosRunnableNode {
   /** Delivers a message to the subscription on `topic` (fully qualified), as rcl would. */
   deliver(topic: string, message: unknown): void {
     const subscription = this.subscriptions.find((s) => s.topic === topic);
-    if (subscription === undefined) throw new Error(`no subscription on ${topic}; have ${this.subscriptions.map((s) => s.topic).join(', ')}`);
+    if (subscription === undefined)
+      throw new Error(
+        `no subscription on ${topic}; have ${this.subscriptions.map((s) => s.topic).join(', ')}`,
+      );
     subscription.callback(message);
   }
 
   publisher(topic: string): FakePublisher {
     const publisher = this.publishers.find((p) => p.topic === topic);
-    if (publisher === undefined) throw new Error(`no publisher on ${topic}; have ${this.publishers.map((p) => p.topic).join(', ')}`);
+    if (publisher === undefined)
+      throw new Error(
+        `no publisher on ${topic}; have ${this.publishers.map((p) => p.topic).join(', ')}`,
+      );
     return publisher;
   }
 }
@@ -403,7 +445,8 @@ export class FakeNode implements RosRunnableNode {
 function typeOf(value: unknown, declared: rclnodejs.ParameterType): rclnodejs.ParameterType {
   if (typeof value === 'boolean') return 1;
   if (typeof value === 'bigint') return 2;
-  if (typeof value === 'number') return (Number.isInteger(value) && declared === (2 as rclnodejs.ParameterType) ? 2 : 3);
+  if (typeof value === 'number')
+    return Number.isInteger(value) && declared === (2 as rclnodejs.ParameterType) ? 2 : 3;
   if (typeof value === 'string') return 4;
   if (Array.isArray(value)) return 9;
   return declared;
