@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runFaceBench } from '../faces/faceBench.js';
 import { withCpuThreads } from '../config/providerConfig.js';
 import { formatDetectionBench, runDetectionBench } from '../bench/detectionBench.js';
 import type { AppConfig } from '../config/detectorConfig.js';
@@ -9,6 +12,10 @@ export function benchCommand(): Command {
   return new Command('bench')
     .description(
       'time the detector: a bare session.run loop (the limit) and the full replay path on 640x480 JPEG frames',
+    )
+    .option(
+      '--faces <images...>',
+      'time the face branch per stage on these images instead (e.g. one with 1 face, one with 5)',
     )
     .option('--frames <n>', 'frames per measurement', '200')
     .option('--threads <n>', 'intra-op threads (default: the config, else the number of cores)')
@@ -31,8 +38,24 @@ export function benchCommand(): Command {
         config?: string;
         ros?: boolean;
         overloadFrames: string;
+        faces?: string[];
       }) => {
         const base = configFrom(options.config);
+        if (options.faces !== undefined) {
+          const threads =
+            options.threads === undefined ? base.inference.threads : Number(options.threads);
+          if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+            throw new RangeError(
+              `'--threads' must be an integer in [1, 64], got ${options.threads}`,
+            );
+          }
+          const frames = options.faces.map((file) => ({
+            label: path.basename(file),
+            bytes: fs.readFileSync(file),
+          }));
+          await runFaceBench({ modelsDir: base.modelsDir, threads, frames });
+          return;
+        }
         const frames = Number(options.frames);
         if (!Number.isInteger(frames) || frames < 1)
           throw new RangeError(`'--frames' must be an integer >= 1, got ${options.frames}`);
