@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigReader } from './configReader.js';
 
 /** DDS reliability of an endpoint. */
 export type Reliability = 'best_effort' | 'reliable';
@@ -133,7 +133,7 @@ export function defaultRosConfig(): RosConfig {
  */
 export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
   const defaults = defaultRosConfig();
-  const root = new Section(input ?? {}, source, '');
+  const root = new ConfigReader(input ?? {}, source, '');
   const cams = root.child('cameras');
   const names = cams.stringList('names') ?? [];
   cams.only([...CAMERA_SECTION_KEYS, ...names]);
@@ -243,7 +243,7 @@ export function overlayTopic(outputs: Pick<OutputsConfig, 'overlayTopic'>, camer
   return outputs.overlayTopic.replaceAll('{camera}', camera);
 }
 
-function parseQos(section: Section, defaults: QosConfig): QosConfig {
+function parseQos(section: ConfigReader, defaults: QosConfig): QosConfig {
   section.only(QOS_KEYS);
   return {
     reliability: section.choice('reliability', ['best_effort', 'reliable']) ?? defaults.reliability,
@@ -251,117 +251,4 @@ function parseQos(section: Section, defaults: QosConfig): QosConfig {
       section.choice('durability', ['volatile', 'transient_local']) ?? defaults.durability,
     depth: section.integer('depth', 1, 1000) ?? defaults.depth,
   };
-}
-
-// A ROS topic name: relative or absolute, tokens of [A-Za-z0-9_], optional leading '~/'.
-const TOPIC = /^(~\/|\/)?[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/;
-
-/** Typed, path-aware access to one mapping of an untrusted document. */
-class Section {
-  private readonly map: Record<string, unknown>;
-
-  constructor(
-    value: unknown,
-    private readonly source: string,
-    private readonly prefix: string,
-  ) {
-    if (value === undefined || value === null) this.map = {};
-    else if (typeof value === 'object' && !Array.isArray(value))
-      this.map = value as Record<string, unknown>;
-    else
-      throw new ConfigError(
-        'CONFIG_INVALID',
-        `${source}: '${prefix.slice(0, -1) || '(root)'}' must be a mapping, got ${JSON.stringify(value)}`,
-      );
-  }
-
-  child(key: string): Section {
-    return new Section(this.map[key], this.source, `${this.prefix}${key}.`);
-  }
-
-  only(keys: readonly string[]): void {
-    for (const key of Object.keys(this.map)) {
-      if (!keys.includes(key)) {
-        throw new ConfigError(
-          'CONFIG_INVALID',
-          `${this.source}: unknown key '${this.prefix}${key}'; allowed here: ${keys.join(', ')}`,
-        );
-      }
-    }
-  }
-
-  stringList(key: string): string[] | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
-      throw this.error(key, 'must be a list of strings', value);
-    return value;
-  }
-
-  /** A ROS topic name; `{camera}` placeholders are allowed when `template`. */
-  topic(key: string, template = false): string | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    const checked =
-      typeof value === 'string' && template ? value.replaceAll('{camera}', 'x') : value;
-    if (typeof checked !== 'string' || !TOPIC.test(checked)) {
-      throw this.error(
-        key,
-        'must be a ROS topic name (tokens of letters, digits and _, separated by /)',
-        value,
-      );
-    }
-    return value as string;
-  }
-
-  number(key: string, min: number, max: number): number | undefined {
-    const value = toNumber(this.map[key]);
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !(value >= min && value <= max))
-      throw this.error(key, `must be a number in [${min}, ${max}]`, value);
-    return value;
-  }
-
-  integer(key: string, min: number, max: number): number | undefined {
-    const value = toNumber(this.map[key]);
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw this.error(key, `must be an integer in [${min}, ${max}]`, value);
-    }
-    return value;
-  }
-
-  boolean(key: string): boolean | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'boolean') throw this.error(key, 'must be true or false', value);
-    return value;
-  }
-
-  choice<T extends string>(key: string, choices: readonly T[]): T | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-      throw this.error(key, `must be one of ${choices.map((c) => `'${c}'`).join(', ')}`, value);
-    }
-    return value as T;
-  }
-
-  error(key: string, rule: string, value: unknown): ConfigError {
-    return new ConfigError(
-      'CONFIG_INVALID',
-      `${this.source}: '${this.prefix}${key}' ${rule}, got ${describe(value)}`,
-    );
-  }
-}
-
-/** ROS integer parameters arrive as bigint. */
-function toNumber(value: unknown): unknown {
-  return typeof value === 'bigint' ? Number(value) : value;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'bigint') return value.toString();
-  return JSON.stringify(value);
 }
