@@ -107,6 +107,8 @@ export class FaceModels {
           ...(threads === undefined ? {} : { intraOpThreads: threads }),
           // Five models run back to back per frame: idle threads must not spin over the next one.
           spinWait: false,
+          // MobileFaceNet is faster without the NCHWc layout pass (measured: 11-14 vs 13-15 ms).
+          ...(role === 'embedding' ? { graphOptimization: 'extended' as const } : {}),
         });
         sessions.set(role, session);
         checkTensors(session, role, name);
