@@ -7,6 +7,9 @@ export class RunSummary {
   failed = 0;
   readonly perLabel = new Map<string, number>();
   readonly errors: string[] = [];
+  /** Faces found by the face branch (when it ran), and the enrolled people recognised. */
+  faces = 0;
+  readonly identities = new Set<string>();
   /** Problems with the input as a whole (e.g. a truncated bag), reported once. */
   readonly warnings: string[] = [];
   private readonly started = process.hrtime.bigint();
@@ -22,6 +25,10 @@ export class RunSummary {
     }
     for (const d of result.detections)
       this.perLabel.set(d.label, (this.perLabel.get(d.label) ?? 0) + 1);
+    if (result.faces !== undefined) {
+      this.faces += result.faces.length;
+      for (const f of result.faces) if (f.identity !== '') this.identities.add(f.identity);
+    }
   }
 
   get seconds(): number {
@@ -40,6 +47,11 @@ export class RunSummary {
       `time: ${this.seconds.toFixed(2)} s, ${this.framesPerSecond.toFixed(1)} frames/s`,
       `detections: ${labels.reduce((n, [, c]) => n + c, 0)}${labels.length ? ' (' + labels.map(([l, c]) => `${l} ${c}`).join(', ') + ')' : ''}`,
     ];
+    if (this.faces > 0 || this.identities.size > 0) {
+      lines.push(
+        `faces: ${this.faces}${this.identities.size > 0 ? ` (recognised: ${[...this.identities].join(', ')})` : ''}`,
+      );
+    }
     for (const w of this.warnings) lines.push(`warning: ${w}`);
     if (this.errors.length > 0) {
       lines.push('per-frame errors:');

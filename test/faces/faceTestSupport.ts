@@ -71,7 +71,7 @@ export const faceBoxes = (
 export async function createTestStage(config: Partial<FacesConfig> = {}): Promise<FaceStage> {
   return FaceStage.create({
     modelsDir,
-    config: { ...defaultFacesConfig(), ...config },
+    config: { ...defaultFacesConfig(), region: 'frame', ...config },
     threads: 2,
     gallery: FaceGallery.empty('/nonexistent/gallery.json', embeddingModelId(modelsDir)),
   });
