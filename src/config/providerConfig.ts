@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { ConfigReader } from './configReader.js';
 import type {
   CudaProvider,
   ExecutionProviderKind,
@@ -105,12 +106,12 @@ export function parseProvidersConfig(
 ): ProvidersConfig {
   const source = options.source ?? 'config';
   const baseDir = options.baseDir ?? process.cwd();
-  const root = new Mapping(inference, source, 'inference');
+  const root = new ConfigReader(inference, source, 'inference.');
   const chain = parseChain(root, undefined, source, baseDir, options.threads) ?? [
     { kind: 'cpu', threads: options.threads },
   ];
   const models: Record<string, ProviderChain> = {};
-  const modelsMap = root.mapping('models');
+  const modelsMap = root.child('models');
   for (const name of modelsMap.keys()) {
     if (!/^[a-z][a-z0-9_]*$/.test(name)) {
       throw new ConfigError(
@@ -118,7 +119,7 @@ export function parseProvidersConfig(
         `${source}: 'inference.models.${name}' is not a model name ([a-z][a-z0-9_]*)`,
       );
     }
-    const entry = modelsMap.mapping(name);
+    const entry = modelsMap.child(name);
     entry.only(['provider', 'tensorrt', 'cuda', 'cpu']);
     models[name] = parseChain(entry, root, source, baseDir, options.threads) ?? chain;
   }
@@ -130,16 +131,19 @@ export function parseProvidersConfig(
  * settings override the root's key by key).
  */
 function parseChain(
-  map: Mapping,
-  parent: Mapping | undefined,
+  map: ConfigReader,
+  parent: ConfigReader | undefined,
   source: string,
   baseDir: string,
   threads: number,
 ): ProviderChain | undefined {
-  const names = map.stringList('provider');
-  const settingsGiven = ['tensorrt', 'cuda', 'cpu'].some((k) => map.has(k));
+  const names = providerNames(map, 'provider');
+  const settingsGiven = ['tensorrt', 'cuda', 'cpu'].some((k) => map.raw(k) !== undefined);
   if (parent !== undefined && names === undefined && !settingsGiven) return undefined;
-  const kinds = (names ?? parent?.stringList('provider') ?? ['cpu']).map((name, i) => {
+  const kinds = (
+    names ??
+    (parent === undefined ? undefined : providerNames(parent, 'provider')) ?? ['cpu']
+  ).map((name, i) => {
     if (!(KINDS as readonly string[]).includes(name)) {
       throw map.error(
         `provider[${i}]`,
@@ -159,11 +163,11 @@ function parseChain(
 
 /** Every provider's settings of a mapping, checked whether or not its chain uses them. */
 function validateSettings(
-  map: Mapping,
+  map: ConfigReader,
   source: string,
   baseDir: string,
   threads: number,
-  parent?: Mapping,
+  parent?: ConfigReader,
 ): {
   readonly tensorrt: TensorRtProvider;
   readonly cuda: CudaProvider;
@@ -171,12 +175,12 @@ function validateSettings(
 } {
   const inherited =
     parent === undefined ? undefined : validateSettings(parent, source, baseDir, threads);
-  const trt = map.mapping('tensorrt');
+  const trt = map.child('tensorrt');
   trt.only(['device_id', 'fp16', 'int8', 'cache_dir', 'workspace_bytes']);
   const cacheDir = trt.string('cache_dir');
-  const cuda = map.mapping('cuda');
+  const cuda = map.child('cuda');
   cuda.only(['device_id']);
-  const cpu = map.mapping('cpu');
+  const cpu = map.child('cpu');
   cpu.only(['threads']);
   const trtBase = inherited?.tensorrt ?? {
     kind: 'tensorrt',
@@ -208,89 +212,13 @@ function resolvePath(value: string, baseDir: string): string {
   return path.resolve(baseDir, value);
 }
 
-/** Typed, path-aware access to one mapping of an untrusted document. */
-class Mapping {
-  private readonly map: Record<string, unknown>;
-
-  constructor(
-    value: unknown,
-    private readonly source: string,
-    private readonly at: string,
-  ) {
-    if (value === undefined || value === null) {
-      this.map = {};
-    } else if (typeof value === 'object' && !Array.isArray(value)) {
-      this.map = value as Record<string, unknown>;
-    } else {
-      throw new ConfigError(
-        'CONFIG_INVALID',
-        `${source}: '${at}' must be a mapping, got ${JSON.stringify(value)}`,
-      );
-    }
+/** A provider name or a list of them (a single name is a list of one). */
+function providerNames(map: ConfigReader, key: string): string[] | undefined {
+  const value = map.raw(key);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
+    throw map.error(key, 'must be a provider name or a list of them', value);
   }
-
-  keys(): string[] {
-    return Object.keys(this.map);
-  }
-
-  has(key: string): boolean {
-    return this.map[key] !== undefined;
-  }
-
-  mapping(key: string): Mapping {
-    return new Mapping(this.map[key], this.source, `${this.at}.${key}`);
-  }
-
-  only(keys: readonly string[]): void {
-    for (const key of Object.keys(this.map)) {
-      if (!keys.includes(key)) {
-        throw new ConfigError(
-          'CONFIG_INVALID',
-          `${this.source}: unknown key '${this.at}.${key}'; allowed here: ${keys.join(', ')}`,
-        );
-      }
-    }
-  }
-
-  /** A list of strings; a single string is a list of one. */
-  stringList(key: string): string[] | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value === 'string') return [value];
-    if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
-      throw this.error(key, 'must be a provider name or a list of them', value);
-    }
-    return value;
-  }
-
-  string(key: string): string | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value === '')
-      throw this.error(key, 'must be a non-empty string', value);
-    return value;
-  }
-
-  boolean(key: string): boolean | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'boolean') throw this.error(key, 'must be true or false', value);
-    return value;
-  }
-
-  integer(key: string, min: number, max: number): number | undefined {
-    const value = this.map[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw this.error(key, `must be an integer in [${min}, ${max}]`, value);
-    }
-    return value;
-  }
-
-  error(key: string, rule: string, value: unknown): ConfigError {
-    return new ConfigError(
-      'CONFIG_INVALID',
-      `${this.source}: '${this.at}.${key}' ${rule}, got ${JSON.stringify(value)}`,
-    );
-  }
+  return value;
 }
