@@ -1,3 +1,4 @@
+import { boundingBox2D } from '../publish/visionParts.js';
 import type { Header, ObjectHypothesis } from '../messages/types.js';
 import type { EmbeddingModelId } from './faceModels.js';
 import type { FaceArrayMessage, FaceMessage } from './faceMessages.js';
@@ -31,14 +32,7 @@ export function faceArrayMessage(
     header,
     faces: faces.map((f): FaceMessage => ({
       header,
-      bbox: {
-        center: {
-          position: { x: (f.box.xmin + f.box.xmax) / 2, y: (f.box.ymin + f.box.ymax) / 2 },
-          theta: 0,
-        },
-        size_x: f.box.xmax - f.box.xmin,
-        size_y: f.box.ymax - f.box.ymin,
-      },
+      bbox: boundingBox2D(f.box),
       score: f.score,
       landmarks: f.landmarks.map((p) => ({ x: p.x, y: p.y })),
       embedding: options.includeEmbeddings ? Float32Array.from(f.embedding) : new Float32Array(0),

@@ -1,3 +1,4 @@
+import { boundingBox2D, hypothesisWithoutPose } from '../publish/visionParts.js';
 import type { Detection2D, Detection2DArray, Header } from '../messages/types.js';
 import type { FaceResult } from './faceResult.js';
 
@@ -13,25 +14,11 @@ export function faceDetections(header: Header, faces: readonly FaceResult[]): De
     detections: faces.map((f): Detection2D => ({
       header,
       results: [
-        {
-          hypothesis:
-            f.identity === ''
-              ? { class_id: 'face', score: f.score }
-              : { class_id: f.identity, score: f.identityScore },
-          pose: {
-            pose: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
-            covariance: new Float64Array(36),
-          },
-        },
+        f.identity === ''
+          ? hypothesisWithoutPose('face', f.score)
+          : hypothesisWithoutPose(f.identity, f.identityScore),
       ],
-      bbox: {
-        center: {
-          position: { x: (f.box.xmin + f.box.xmax) / 2, y: (f.box.ymin + f.box.ymax) / 2 },
-          theta: 0,
-        },
-        size_x: f.box.xmax - f.box.xmin,
-        size_y: f.box.ymax - f.box.ymin,
-      },
+      bbox: boundingBox2D(f.box),
       id: f.identity,
     })),
   };

@@ -1,10 +1,6 @@
 import type { ObjectDetection } from '../detection/objectDetection.js';
-import type {
-  Detection2D,
-  Detection2DArray,
-  Header,
-  ObjectHypothesisWithPose,
-} from '../messages/types.js';
+import type { Detection2D, Detection2DArray, Header } from '../messages/types.js';
+import { boundingBox2D, hypothesisWithoutPose } from './visionParts.js';
 
 /**
  * Prefix of the class_id of crop-classifier results in Detection2D.results: the detector's own
@@ -26,30 +22,13 @@ export function detection2DArray(
     detections: detections.map((d): Detection2D => ({
       header,
       results: [
-        hypothesis(String(d.classId), d.score),
+        hypothesisWithoutPose(String(d.classId), d.score),
         ...(d.classification ?? []).map((c) =>
-          hypothesis(`${CLASSIFIER_PREFIX}${c.label}`, c.score),
+          hypothesisWithoutPose(`${CLASSIFIER_PREFIX}${c.label}`, c.score),
         ),
       ],
-      bbox: {
-        center: {
-          position: { x: (d.box.xmin + d.box.xmax) / 2, y: (d.box.ymin + d.box.ymax) / 2 },
-          theta: 0,
-        },
-        size_x: d.box.xmax - d.box.xmin,
-        size_y: d.box.ymax - d.box.ymin,
-      },
+      bbox: boundingBox2D(d.box),
       id: '',
     })),
-  };
-}
-
-function hypothesis(classId: string, score: number): ObjectHypothesisWithPose {
-  return {
-    hypothesis: { class_id: classId, score },
-    pose: {
-      pose: { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
-      covariance: new Float64Array(36),
-    },
   };
 }
