@@ -270,13 +270,7 @@ export class FaceStage {
     const side = 64;
     const input = new Float32Array(boxes.length * side * side);
     const crops = boxes.map((box, i) => {
-      const crop = faceCrop(box, LANDMARK_CROP_SCALE, image.width, image.height);
-      const mapping = regionMapping(crop, side, side, 'stretch');
-      const pixels = warpAffine(image, warpMatrix(mapping), {
-        width: side,
-        height: side,
-        channels: 'gray',
-      });
+      const { crop, pixels } = squareFaceCrop(image, box, LANDMARK_CROP_SCALE, side, 'gray');
       writePlanar(pixels, 1, [0], [256], input, i * side * side);
       return crop;
     });
@@ -312,13 +306,7 @@ export class FaceStage {
     const plane = 3 * side * side;
     const input = new Float32Array(boxes.length * plane);
     boxes.forEach((box, i) => {
-      const crop = faceCrop(box, ATTRIBUTE_CROP_SCALE, image.width, image.height);
-      const mapping = regionMapping(crop, side, side, 'stretch');
-      const pixels = warpAffine(image, warpMatrix(mapping), {
-        width: side,
-        height: side,
-        channels: 'bgr',
-      });
+      const { pixels } = squareFaceCrop(image, box, ATTRIBUTE_CROP_SCALE, side, 'bgr');
       writePlanar(pixels, 3, SSR_MEAN, SSR_STD, input, i * plane);
     });
     const feeds = {
@@ -347,5 +335,24 @@ function stagesOf(out: Record<string, TensorData>, i: number): Parameters<typeof
     probabilities: [three(p1), three(p2), three(p3)],
     deltas: [one(d1), one(d2), one(d3)],
     offsets: [three(o1), three(o2), three(o3)],
+  };
+}
+
+/**
+ * The pixels of a face box grown by `scale` (clipped to the image), stretched to a `side` x `side`
+ * square: the input of the landmark and attribute models. Returns the crop in frame pixels too.
+ */
+function squareFaceCrop(
+  image: FrameImage,
+  box: Box,
+  scale: number,
+  side: number,
+  channels: 'gray' | 'bgr',
+): { crop: Box; pixels: ReturnType<typeof warpAffine> } {
+  const crop = faceCrop(box, scale, image.width, image.height);
+  const mapping = regionMapping(crop, side, side, 'stretch');
+  return {
+    crop,
+    pixels: warpAffine(image, warpMatrix(mapping), { width: side, height: side, channels }),
   };
 }
