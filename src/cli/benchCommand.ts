@@ -53,7 +53,7 @@ export function benchCommand(): Command {
             label: path.basename(file),
             bytes: fs.readFileSync(file),
           }));
-          await runFaceBench({ modelsDir: base.modelsDir, threads, frames });
+          await runFaceBench({ modelsDir: base.modelsDir, threads, frames, config: base.faces });
           return;
         }
         const frames = Number(options.frames);

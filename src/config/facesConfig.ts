@@ -33,19 +33,30 @@ export interface FacesConfig {
   readonly matchThreshold: number;
   /** Publish the raw embeddings on /faces; false publishes identities only (privacy). Default true. */
   readonly publishEmbeddings: boolean;
+  /**
+   * Which prepared MobileFaceNet runs: 'int8' (static int8 quantization by mobilenet-ros, about
+   * 2x faster on CPUs) or 'float' (the original weights). Default 'int8'. Each has its own
+   * embeddings: a gallery records which one made it and is refused by the other.
+   */
+  readonly embeddingForm: EmbeddingForm;
 }
+
+/** The prepared forms of the embedding model. */
+export const EMBEDDING_FORMS = ['int8', 'float'] as const;
+export type EmbeddingForm = (typeof EMBEDDING_FORMS)[number];
 
 /**
  * Default match threshold (cosine similarity of L2-normalised, aligned MobileFaceNet
  * embeddings). Measured on the test photos (astronaut, camera and the 22 faces of the face-api
- * samples; test/faces/faceVerification.test.ts):
- * - the same face shifted, scaled to 60% or mirrored, 72 pairs: median 0.984, 5th percentile
- *   0.897; the lowest 0.123, 0.579 and 0.790 come from two hard faces (a profile, a hand over
- *   the mouth);
- * - the one person found in two different photos (face-api sample1 and sample3): 0.607;
- * - 275 pairs of different people: mean 0.053, 99th percentile 0.355, max 0.403 (8 above 0.3).
- * 0.5 lies above every different-people pair and below the cross-photo pair. It is a small
- * sample: raise it where a false match costs more than a missed one.
+ * samples; test/faces/faceVerification.test.ts), int8 model (float in brackets):
+ * - the same face shifted, scaled to 60% or mirrored, 66 pairs (two hard faces aside, a profile
+ *   and a hand over the mouth): median 0.975 (0.988), 5th percentile 0.921 (0.931), lowest
+ *   0.877 (0.897);
+ * - the one person found in two different photos (face-api sample1 and sample3): 0.597 (0.607);
+ * - 275 pairs of different people: mean 0.057 (0.053), 99th percentile 0.322 (0.355), max 0.396
+ *   (0.403); 8 (8) above 0.3.
+ * 0.5 lies above every different-people pair and below the cross-photo pair, for both forms.
+ * It is a small sample: raise it where a false match costs more than a missed one.
  */
 export const DEFAULT_MATCH_THRESHOLD = 0.5;
 
@@ -67,6 +78,7 @@ export function defaultFacesConfig(): FacesConfig {
     gallery: defaultGalleryPath(),
     matchThreshold: DEFAULT_MATCH_THRESHOLD,
     publishEmbeddings: true,
+    embeddingForm: 'int8',
   };
 }
 
@@ -80,6 +92,7 @@ const KEYS = [
   'gallery',
   'match_threshold',
   'publish_embeddings',
+  'embedding_form',
 ] as const;
 
 /**
@@ -140,6 +153,16 @@ export function parseFacesConfig(
   if (region !== undefined && region !== 'frame' && region !== 'persons') {
     throw error('region', "must be one of 'frame', 'persons'");
   }
+  const embeddingForm = map.embedding_form;
+  if (
+    embeddingForm !== undefined &&
+    !(EMBEDDING_FORMS as readonly unknown[]).includes(embeddingForm)
+  ) {
+    throw error(
+      'embedding_form',
+      `must be one of ${EMBEDDING_FORMS.map((f) => `'${f}'`).join(', ')}`,
+    );
+  }
   const gallery = map.gallery;
   if (gallery !== undefined && (typeof gallery !== 'string' || gallery === '')) {
     throw error('gallery', 'must be a non-empty string (a file path)');
@@ -154,5 +177,6 @@ export function parseFacesConfig(
     gallery: gallery === undefined ? defaults.gallery : path.resolve(baseDir, gallery),
     matchThreshold: number('match_threshold', -1, 1, defaults.matchThreshold),
     publishEmbeddings: bool('publish_embeddings', defaults.publishEmbeddings),
+    embeddingForm: (embeddingForm as EmbeddingForm | undefined) ?? defaults.embeddingForm,
   };
 }

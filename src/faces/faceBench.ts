@@ -1,4 +1,4 @@
-import { defaultFacesConfig } from '../config/facesConfig.js';
+import { defaultFacesConfig, type FacesConfig } from '../config/facesConfig.js';
 import { decodeEncodedImage } from '../image/decodeEncodedImage.js';
 import { FrameImage } from '../image/frameImage.js';
 import { emptyFaceTimings, type FaceTimings } from './faceResult.js';
@@ -10,6 +10,8 @@ export interface FaceBenchOptions {
   readonly modelsDir: string;
   /** Intra-op threads of the embedding model (the others use 1). Default: all cores. */
   readonly threads?: number;
+  /** Face settings (thresholds, attributes, embedding form); the region is always the whole frame. Default: the defaults. */
+  readonly config?: FacesConfig;
   /** Encoded images (JPEG/PNG) to time, e.g. one with 1 face and one with 5. */
   readonly frames: readonly { readonly label: string; readonly bytes: Uint8Array }[];
   /** Timed runs per frame, after 3 warm-up runs. Default 20. */
@@ -40,14 +42,15 @@ export async function runFaceBench(options: FaceBenchOptions): Promise<FaceBench
     throw new RangeError(`'iterations' must be a positive integer, got ${iterations}`);
   const stage = await FaceStage.create({
     modelsDir: options.modelsDir,
-    config: { ...defaultFacesConfig(), region: 'frame' },
+    config: { ...(options.config ?? defaultFacesConfig()), region: 'frame' },
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     gallery: FaceGallery.empty('(bench)', { name: 'face_embedding', sha256: '', dimension: 512 }),
   });
+  const form = options.config?.embeddingForm ?? defaultFacesConfig().embeddingForm;
   const rows: FaceBenchRow[] = [];
   try {
     log(
-      `face branch, median of ${iterations} runs per frame, ${options.threads ?? 'all'} thread(s) for the embedding model (ms)`,
+      `face branch, median of ${iterations} runs per frame, ${options.threads ?? 'all'} thread(s) for the ${form} embedding model (ms)`,
     );
     log(
       [

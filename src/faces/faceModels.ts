@@ -1,3 +1,4 @@
+import type { EmbeddingForm } from '../config/facesConfig.js';
 import { ModelError } from '../errors.js';
 import { ModelSession } from '../inference/modelSession.js';
 import { loadManifest, modelEntry, preparedFile } from '../models/manifest.js';
@@ -14,7 +15,7 @@ export const FACE_MODEL_NAMES = {
 
 /** Which embedding model made an embedding: recorded in galleries so they are never mixed. */
 export interface EmbeddingModelId {
-  /** Manifest name, e.g. 'face_embedding'. */
+  /** Manifest name, e.g. 'face_embedding' (its 'int8' and 'float' files differ by sha256). */
   readonly name: string;
   /** sha256 of the prepared model file. */
   readonly sha256: string;
@@ -29,10 +30,19 @@ export const EMBEDDING_DIMENSION = 512;
  * The embedding model's identity from the manifest alone (no model is loaded): what `faces list`
  * and `faces remove` need to open a gallery.
  */
-export function embeddingModelId(modelsDir: string): EmbeddingModelId {
+export function embeddingModelId(modelsDir: string, form: EmbeddingForm): EmbeddingModelId {
   const name = FACE_MODEL_NAMES.embedding;
-  const prepared = preparedFile(modelEntry(loadManifest(modelsDir), name), 'onnx', name);
+  const prepared = preparedFile(
+    modelEntry(loadManifest(modelsDir), name),
+    fileRole('embedding', form),
+    name,
+  );
   return { name, sha256: prepared.sha256, dimension: EMBEDDING_DIMENSION };
+}
+
+/** The manifest output role of a model's file: the embedding has 'int8' and 'onnx' (float). */
+function fileRole(role: Role, form: EmbeddingForm): string {
+  return role === 'embedding' && form === 'int8' ? 'int8' : 'onnx';
 }
 
 /** Options of {@link FaceModels.load}. */
@@ -46,6 +56,8 @@ export interface FaceModelsOptions {
   readonly threads?: number;
   /** Load the age and gender models. Default true. */
   readonly attributes?: boolean;
+  /** Which MobileFaceNet file: 'int8' (default) or 'float'. */
+  readonly embeddingForm?: EmbeddingForm;
 }
 
 type Role = keyof typeof FACE_MODEL_NAMES;
@@ -90,11 +102,16 @@ export class FaceModels {
     const roles: Role[] = ['detector', 'landmarks', 'embedding'];
     if (options.attributes ?? true) roles.push('age', 'gender');
     const sessions = new Map<Role, ModelSession>();
+    const embeddingForm = options.embeddingForm ?? 'int8';
     let embeddingSha = '';
     try {
       for (const role of roles) {
         const name = FACE_MODEL_NAMES[role];
-        const prepared = preparedFile(modelEntry(manifest, name), 'onnx', name);
+        const prepared = preparedFile(
+          modelEntry(manifest, name),
+          fileRole(role, embeddingForm),
+          name,
+        );
         const bytes = await readVerified(options.modelsDir, prepared);
         if (role === 'embedding') embeddingSha = prepared.sha256;
         // Only MobileFaceNet gets a thread pool. The other four take 0.3-4 ms each, and ONNX
@@ -107,8 +124,11 @@ export class FaceModels {
           ...(threads === undefined ? {} : { intraOpThreads: threads }),
           // Five models run back to back per frame: idle threads must not spin over the next one.
           spinWait: false,
-          // MobileFaceNet is faster without the NCHWc layout pass (measured: 11-14 vs 13-15 ms).
-          ...(role === 'embedding' ? { graphOptimization: 'extended' as const } : {}),
+          // The float MobileFaceNet is faster without the NCHWc layout pass (measured: 11-14 vs
+          // 13-15 ms), the int8 one with it (6.3-6.6 vs 7.2-7.7 ms; 5 faces 32 vs 41 ms).
+          ...(role === 'embedding' && embeddingForm === 'float'
+            ? { graphOptimization: 'extended' as const }
+            : {}),
         });
         sessions.set(role, session);
         checkTensors(session, role, name);

@@ -48,6 +48,11 @@ export interface FaceProcessOptions {
   readonly timings?: FaceTimings;
   /** Overrides `faces.region` for this call (enrolment always looks at the whole image). */
   readonly region?: FacesConfig['region'];
+  /**
+   * Called with the embedding model's input: the aligned faces, planar RGB (x-127)/128,
+   * `count` x 3 x 112 x 112 (for calibrating the int8 model; the array is not kept).
+   */
+  readonly onAligned?: (faces: Float32Array, count: number) => void;
 }
 
 /** Grey level of the border around a fitted region: 127 becomes 0 after (x-127)/128. */
@@ -88,6 +93,7 @@ export class FaceStage {
     const models = await FaceModels.load({
       modelsDir: options.modelsDir,
       attributes: options.config.attributes,
+      embeddingForm: options.config.embeddingForm,
       ...(options.threads === undefined ? {} : { threads: options.threads }),
     });
     try {
@@ -166,6 +172,7 @@ export class FaceStage {
       writePlanar(pixels, 3, [127, 127, 127], [128, 128, 128], aligned, i * 3 * size * size);
     });
     timings.alignMs = performance.now() - t;
+    options.onAligned?.(aligned, faces.length);
 
     t = performance.now();
     const embeddings = await this.embed(aligned, faces.length);

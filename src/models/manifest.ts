@@ -29,6 +29,11 @@ export interface ModelEntry {
   readonly licence: string;
   readonly sources: Readonly<Record<string, SourceFile>>;
   readonly outputs: Readonly<Record<string, PreparedFile>>;
+  /**
+   * With 'onnx-cpu-rewrite': activation ranges committed under models/ (a CalibrationTable);
+   * the recipe then also writes an 'int8' output, the rewritten 'onnx' model quantized with them.
+   */
+  readonly calibration?: PreparedFile;
 }
 
 export interface ModelManifest {

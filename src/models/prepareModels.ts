@@ -3,11 +3,13 @@ import path from 'node:path';
 import { ModelError } from '../errors.js';
 import { loadManifest, type ModelEntry, type ModelManifest, type SourceFile } from './manifest.js';
 import { fetchTarball, readTarEntry } from './npmTarball.js';
+import { parseCalibrationTable } from './onnx/calibrationTable.js';
+import { quantizeOnnxInt8 } from './onnx/quantizeOnnxInt8.js';
 import { rewriteOnnxForCpu } from './onnx/rewriteOnnxForCpu.js';
 import { serializeSsdSpec } from './ssdModelSpec.js';
 import { parseTflite } from './tflite/tfliteModel.js';
 import { convertSsdTflite } from './tflite/tfliteToOnnx.js';
-import { sha256 } from './verifiedFile.js';
+import { readChecked, sha256 } from './verifiedFile.js';
 import { readZipEntry } from './zipEntry.js';
 
 /** Options for {@link prepareModels}. */
@@ -53,7 +55,8 @@ export async function prepareModels(options: PrepareOptions): Promise<PreparedMo
     }
     log(`${name}: preparing (${entry.description})`);
     const sources = await readSources(manifest, entry, name, cacheDir);
-    const outputs = runRecipe(entry, sources, name);
+    const calibration = await readCalibration(options.modelsDir, entry, name);
+    const outputs = runRecipe(entry, sources, name, calibration);
     for (const [role, prepared] of Object.entries(entry.outputs)) {
       const bytes = outputs.get(role);
       if (bytes === undefined) throw new Error(`recipe ${entry.recipe} produced no '${role}' file for ${name}`);
@@ -102,7 +105,24 @@ async function readSource(manifest: ModelManifest, source: SourceFile, label: st
   return bytes;
 }
 
-function runRecipe(entry: ModelEntry, sources: Map<string, Buffer>, name: string): Map<string, Uint8Array> {
+/** The committed calibration table of a model, checked against its sha256; undefined when it has none. */
+async function readCalibration(modelsDir: string, entry: ModelEntry, name: string): Promise<Buffer | undefined> {
+  const table = entry.calibration;
+  if (table === undefined) return undefined;
+  const fix = 'It is part of the repository: restore it with `git checkout -- models/`.';
+  return readChecked(path.join(modelsDir, table.file), table.sha256, {
+    what: `${name}: calibration table`,
+    missingFix: fix,
+    corruptFix: fix,
+  });
+}
+
+function runRecipe(
+  entry: ModelEntry,
+  sources: Map<string, Buffer>,
+  name: string,
+  calibration: Buffer | undefined,
+): Map<string, Uint8Array> {
   const source = (role: string): Buffer => {
     const bytes = sources.get(role);
     if (bytes === undefined) throw new ModelError('MODEL_CORRUPT', `${name}: recipe ${entry.recipe} needs a '${role}' source`);
@@ -129,9 +149,19 @@ function runRecipe(entry: ModelEntry, sources: Map<string, Buffer>, name: string
     }
     case 'onnx-copy':
       return new Map([...sources.entries()]);
-    case 'onnx-cpu-rewrite':
+    case 'onnx-cpu-rewrite': {
       // Each source ONNX file becomes the output of the same role (see rewriteOnnxForCpu).
-      return new Map([...sources.entries()].map(([role, bytes]) => [role, rewriteOnnxForCpu(bytes, `${name}.${role}`).onnx]));
+      const outputs = new Map<string, Uint8Array>(
+        [...sources.entries()].map(([role, bytes]) => [role, rewriteOnnxForCpu(bytes, `${name}.${role}`).onnx]),
+      );
+      if (calibration !== undefined) {
+        const float = outputs.get('onnx');
+        if (float === undefined) throw new ModelError('MODEL_CORRUPT', `${name}: a calibrated model needs an 'onnx' source`);
+        const table = parseCalibrationTable(calibration, `${name} calibration table`);
+        outputs.set('int8', quantizeOnnxInt8(float, sha256(float), table, `${name} (int8)`).onnx);
+      }
+      return outputs;
+    }
   }
 }
 

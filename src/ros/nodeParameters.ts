@@ -187,6 +187,14 @@ export function staticParameterSpecs(): ParameterSpec[] {
       dynamic: false,
     },
     {
+      name: 'faces.embedding_form',
+      kind: 'string',
+      defaultValue: app.faces.embeddingForm,
+      choices: ['int8', 'float'],
+      description: "MobileFaceNet 'int8' (quantized, faster) or 'float'; galleries record which",
+      dynamic: false,
+    },
+    {
       name: 'outputs.faces_topic',
       kind: 'string',
       defaultValue: o.facesTopic,

@@ -69,10 +69,14 @@ export const faceBoxes = (
 
 /** A face stage on the prepared models with an empty in-memory gallery; 2 threads per model. */
 export async function createTestStage(config: Partial<FacesConfig> = {}): Promise<FaceStage> {
+  const full: FacesConfig = { ...defaultFacesConfig(), region: 'frame', ...config };
   return FaceStage.create({
     modelsDir,
-    config: { ...defaultFacesConfig(), region: 'frame', ...config },
+    config: full,
     threads: 2,
-    gallery: FaceGallery.empty('/nonexistent/gallery.json', embeddingModelId(modelsDir)),
+    gallery: FaceGallery.empty(
+      '/nonexistent/gallery.json',
+      embeddingModelId(modelsDir, full.embeddingForm),
+    ),
   });
 }

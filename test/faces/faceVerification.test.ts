@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_MATCH_THRESHOLD } from '../../src/config/facesConfig.js';
+import { DEFAULT_MATCH_THRESHOLD, EMBEDDING_FORMS } from '../../src/config/facesConfig.js';
 import { cosineSimilarity } from '../../src/faces/embeddingMath.js';
-import { embeddingModelId } from '../../src/faces/faceModels.js';
 import type { FaceResult } from '../../src/faces/faceResult.js';
 import type { FaceStage } from '../../src/faces/faceStage.js';
 import { FaceGallery } from '../../src/faces/gallery.js';
@@ -18,7 +17,6 @@ import { FrameImage } from '../../src/image/frameImage.js';
 import { readImageFile } from '../../src/image/readImageFile.js';
 import { writeImageFile } from '../../src/image/writeImageFile.js';
 import { iou, type Box } from '../../src/postprocess/box.js';
-import { modelsDir } from '../support/paths.js';
 import { createTestStage, faceApiSample, photoPath } from './faceTestSupport.js';
 
 /** A photo transformed, with the map of source boxes into it. */
@@ -86,156 +84,158 @@ async function facesOf(stage: FaceStage, mat: Mat): Promise<FaceResult[]> {
   }
 }
 
-describe('face verification on real photos (aligned MobileFaceNet embeddings)', function () {
-  this.timeout(180_000);
-  let stage: FaceStage;
-  const photos = new Map<string, Mat>();
-  const faces = new Map<string, FaceResult[]>();
-  let dir: string;
+for (const form of EMBEDDING_FORMS)
+  describe(`face verification on real photos (aligned MobileFaceNet embeddings, ${form})`, function () {
+    this.timeout(180_000);
+    let stage: FaceStage;
+    const photos = new Map<string, Mat>();
+    const faces = new Map<string, FaceResult[]>();
+    let dir: string;
 
-  before(async function () {
-    stage = await createTestStage({ attributes: false });
-    photos.set('astronaut.jpg', readImageFile(photoPath('astronaut.jpg')));
-    photos.set('camera.jpg', readImageFile(photoPath('camera.jpg')));
-    for (let n = 1; n <= 6; n++)
-      photos.set(`sample${n}.jpg`, decodeEncodedImage(await faceApiSample(n), `sample${n}.jpg`));
-    for (const [name, mat] of photos) faces.set(name, await facesOf(stage, mat));
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faces-verify-'));
-  });
-  after(async function () {
-    await stage.close();
-    for (const mat of photos.values()) mat.release();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+    before(async function () {
+      stage = await createTestStage({ attributes: false, embeddingForm: form });
+      photos.set('astronaut.jpg', readImageFile(photoPath('astronaut.jpg')));
+      photos.set('camera.jpg', readImageFile(photoPath('camera.jpg')));
+      for (let n = 1; n <= 6; n++)
+        photos.set(`sample${n}.jpg`, decodeEncodedImage(await faceApiSample(n), `sample${n}.jpg`));
+      for (const [name, mat] of photos) faces.set(name, await facesOf(stage, mat));
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faces-verify-'));
+    });
+    after(async function () {
+      await stage.close();
+      for (const mat of photos.values()) mat.release();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('the same face shifted, scaled or mirrored has cosine >= 0.8 (24 faces, 2 hard ones aside)', async function () {
-    const scores: number[] = [];
-    for (const [name, mat] of photos) {
-      for (const variant of VARIANTS) {
-        const transformed = variant.make(mat);
-        const found = await facesOf(stage, transformed);
-        transformed.release();
-        for (const face of faces.get(name)!) {
-          if (HARD_FACES.some((h) => h.image === name && iou(h.near, face.box) > 0.5)) continue;
-          const expected = variant.mapBox(face.box, mat.cols);
-          const same = found.find((f) => iou(f.box, expected) > 0.5);
-          assert.ok(
-            same !== undefined,
-            `${name} ${variant.name}: the face at ${JSON.stringify(face.box)} was not found again`,
-          );
-          const cosine = cosineSimilarity(face.embedding, same.embedding);
-          scores.push(cosine);
-          assert.ok(
-            cosine >= 0.8,
-            `${name} ${variant.name}: face at ${JSON.stringify(face.box)} has cosine ${cosine.toFixed(3)}`,
-          );
+    it('the same face shifted, scaled or mirrored has cosine >= 0.8 (24 faces, 2 hard ones aside)', async function () {
+      const scores: number[] = [];
+      for (const [name, mat] of photos) {
+        for (const variant of VARIANTS) {
+          const transformed = variant.make(mat);
+          const found = await facesOf(stage, transformed);
+          transformed.release();
+          for (const face of faces.get(name)!) {
+            if (HARD_FACES.some((h) => h.image === name && iou(h.near, face.box) > 0.5)) continue;
+            const expected = variant.mapBox(face.box, mat.cols);
+            const same = found.find((f) => iou(f.box, expected) > 0.5);
+            assert.ok(
+              same !== undefined,
+              `${name} ${variant.name}: the face at ${JSON.stringify(face.box)} was not found again`,
+            );
+            const cosine = cosineSimilarity(face.embedding, same.embedding);
+            scores.push(cosine);
+            assert.ok(
+              cosine >= 0.8,
+              `${name} ${variant.name}: face at ${JSON.stringify(face.box)} has cosine ${cosine.toFixed(3)}`,
+            );
+          }
         }
       }
-    }
-    assert.equal(scores.length, 22 * VARIANTS.length);
-  });
-
-  it('different people average below 0.2 and stay below the match threshold', function () {
-    const all = [...faces.entries()].flatMap(([name, list]) =>
-      list.map((f, i) => ({ id: `${name}#${i}`, face: f })),
-    );
-    assert.equal(all.length, 24);
-    // sample1 #2 (x 1470) and sample3 #1 (x 1077) look like the same woman: left out (used below).
-    const samePerson = (a: string, b: string): boolean =>
-      [a, b].sort().join() === ['sample1.jpg#2', 'sample3.jpg#1'].join();
-    const similarities: number[] = [];
-    for (let i = 0; i < all.length; i++) {
-      for (let j = i + 1; j < all.length; j++) {
-        if (samePerson(all[i]!.id, all[j]!.id)) continue;
-        similarities.push(cosineSimilarity(all[i]!.face.embedding, all[j]!.face.embedding));
-      }
-    }
-    const mean = similarities.reduce((a, b) => a + b, 0) / similarities.length;
-    const max = Math.max(...similarities);
-    assert.equal(similarities.length, (24 * 23) / 2 - 1);
-    assert.ok(mean < 0.2, `mean ${mean.toFixed(3)}`);
-    assert.ok(
-      max < DEFAULT_MATCH_THRESHOLD,
-      `max ${max.toFixed(3)} reaches the match threshold ${DEFAULT_MATCH_THRESHOLD}`,
-    );
-  });
-
-  it('enrols a person from one photo (Zoë) and recognises her in a different photo; others stay unknown', async function () {
-    // Her face in sample1.jpg, cropped so that the enrolment image shows exactly one face.
-    const file = path.join(dir, 'zoe.jpg');
-    const face = faces.get('sample1.jpg')!.find((f) => f.box.xmin > 1400)!;
-    const crop = cropMat(photos.get('sample1.jpg')!, {
-      xmin: face.box.xmin - 60,
-      ymin: face.box.ymin - 60,
-      xmax: face.box.xmax + 60,
-      ymax: face.box.ymax + 60,
+      assert.equal(scores.length, 22 * VARIANTS.length);
     });
-    writeImageFile(file, crop);
-    crop.release();
 
-    const gallery = FaceGallery.empty(path.join(dir, 'gallery.json'), embeddingModelId(modelsDir));
-    const person = await enrollFromImages(stage, gallery, 'Zoë', [file]);
-    assert.equal(person.name, 'Zoë');
-    assert.equal(fs.statSync(gallery.file).mode & 0o777, 0o600);
-
-    stage.setGallery(await FaceGallery.open(gallery.file, stage.embeddingModel));
-    try {
-      const found = await facesOf(stage, photos.get('sample3.jpg')!);
-      const identities = found.map((f) => f.identity);
-      assert.deepEqual(
-        identities.filter((n) => n !== ''),
-        ['Zoë'],
-        JSON.stringify(found.map((f) => [f.box, f.identity, f.identityScore])),
+    it('different people average below 0.2 and stay below the match threshold', function () {
+      const all = [...faces.entries()].flatMap(([name, list]) =>
+        list.map((f, i) => ({ id: `${name}#${i}`, face: f })),
       );
-      const zoe = found.find((f) => f.identity === 'Zoë')!;
-      assert.ok(zoe.box.xmin > 1000 && zoe.box.xmax < 1350, 'the middle woman of sample3');
-      assert.ok(zoe.identityScore >= DEFAULT_MATCH_THRESHOLD);
-      for (const name of [
-        'astronaut.jpg',
-        'camera.jpg',
-        'sample2.jpg',
-        'sample4.jpg',
-        'sample5.jpg',
-        'sample6.jpg',
-      ]) {
-        const others = await facesOf(stage, photos.get(name)!);
-        assert.deepEqual(
-          others.map((f) => f.identity).filter((n) => n !== ''),
-          [],
-          name,
-        );
+      assert.equal(all.length, 24);
+      // sample1 #2 (x 1470) and sample3 #1 (x 1077) look like the same woman: left out (used below).
+      const samePerson = (a: string, b: string): boolean =>
+        [a, b].sort().join() === ['sample1.jpg#2', 'sample3.jpg#1'].join();
+      const similarities: number[] = [];
+      for (let i = 0; i < all.length; i++) {
+        for (let j = i + 1; j < all.length; j++) {
+          if (samePerson(all[i]!.id, all[j]!.id)) continue;
+          similarities.push(cosineSimilarity(all[i]!.face.embedding, all[j]!.face.embedding));
+        }
       }
-    } finally {
-      stage.setGallery(FaceGallery.empty('/nonexistent/gallery.json', stage.embeddingModel));
-    }
-  });
+      const mean = similarities.reduce((a, b) => a + b, 0) / similarities.length;
+      const max = Math.max(...similarities);
+      assert.equal(similarities.length, (24 * 23) / 2 - 1);
+      assert.ok(mean < 0.2, `mean ${mean.toFixed(3)}`);
+      assert.ok(
+        max < DEFAULT_MATCH_THRESHOLD,
+        `max ${max.toFixed(3)} reaches the match threshold ${DEFAULT_MATCH_THRESHOLD}`,
+      );
+    });
 
-  it('refuses to enrol from an image with no face or several, naming the image; nothing is saved', async function () {
-    const galleryFile = path.join(dir, 'refused.json');
-    const gallery = FaceGallery.empty(galleryFile, embeddingModelId(modelsDir));
-    const several = path.join(dir, 'group.jpg');
-    writeImageFile(several, photos.get('sample1.jpg')!);
-    await assert.rejects(
-      () => enrollFromImages(stage, gallery, 'Ada', [photoPath('coffee.jpg')]),
-      (error: unknown) =>
-        error instanceof GalleryError &&
-        error.code === 'ENROLL_NO_FACE' &&
-        /no face found in .*coffee\.jpg/.test(error.message),
-    );
-    await assert.rejects(
-      () => enrollFromImages(stage, gallery, 'Ada', [photoPath('astronaut.jpg'), several]),
-      (error: unknown) =>
-        error instanceof GalleryError &&
-        error.code === 'ENROLL_SEVERAL_FACES' &&
-        /3 faces found in .*group\.jpg \(at \[.*\]\); enrolment needs exactly one/.test(
-          error.message,
-        ),
-    );
-    assert.equal(fs.existsSync(galleryFile), false);
-    gallery.enroll('Ada', [faces.get('astronaut.jpg')![0]!.embedding], []);
-    await assert.rejects(
-      () => enrollFromImages(stage, gallery, 'Ada', [photoPath('astronaut.jpg')]),
-      (error: unknown) => error instanceof GalleryError && error.code === 'GALLERY_DUPLICATE_NAME',
-    );
+    it('enrols a person from one photo (Zoë) and recognises her in a different photo; others stay unknown', async function () {
+      // Her face in sample1.jpg, cropped so that the enrolment image shows exactly one face.
+      const file = path.join(dir, 'zoe.jpg');
+      const face = faces.get('sample1.jpg')!.find((f) => f.box.xmin > 1400)!;
+      const crop = cropMat(photos.get('sample1.jpg')!, {
+        xmin: face.box.xmin - 60,
+        ymin: face.box.ymin - 60,
+        xmax: face.box.xmax + 60,
+        ymax: face.box.ymax + 60,
+      });
+      writeImageFile(file, crop);
+      crop.release();
+
+      const gallery = FaceGallery.empty(path.join(dir, 'gallery.json'), stage.embeddingModel);
+      const person = await enrollFromImages(stage, gallery, 'Zoë', [file]);
+      assert.equal(person.name, 'Zoë');
+      assert.equal(fs.statSync(gallery.file).mode & 0o777, 0o600);
+
+      stage.setGallery(await FaceGallery.open(gallery.file, stage.embeddingModel));
+      try {
+        const found = await facesOf(stage, photos.get('sample3.jpg')!);
+        const identities = found.map((f) => f.identity);
+        assert.deepEqual(
+          identities.filter((n) => n !== ''),
+          ['Zoë'],
+          JSON.stringify(found.map((f) => [f.box, f.identity, f.identityScore])),
+        );
+        const zoe = found.find((f) => f.identity === 'Zoë')!;
+        assert.ok(zoe.box.xmin > 1000 && zoe.box.xmax < 1350, 'the middle woman of sample3');
+        assert.ok(zoe.identityScore >= DEFAULT_MATCH_THRESHOLD);
+        for (const name of [
+          'astronaut.jpg',
+          'camera.jpg',
+          'sample2.jpg',
+          'sample4.jpg',
+          'sample5.jpg',
+          'sample6.jpg',
+        ]) {
+          const others = await facesOf(stage, photos.get(name)!);
+          assert.deepEqual(
+            others.map((f) => f.identity).filter((n) => n !== ''),
+            [],
+            name,
+          );
+        }
+      } finally {
+        stage.setGallery(FaceGallery.empty('/nonexistent/gallery.json', stage.embeddingModel));
+      }
+    });
+
+    it('refuses to enrol from an image with no face or several, naming the image; nothing is saved', async function () {
+      const galleryFile = path.join(dir, 'refused.json');
+      const gallery = FaceGallery.empty(galleryFile, stage.embeddingModel);
+      const several = path.join(dir, 'group.jpg');
+      writeImageFile(several, photos.get('sample1.jpg')!);
+      await assert.rejects(
+        () => enrollFromImages(stage, gallery, 'Ada', [photoPath('coffee.jpg')]),
+        (error: unknown) =>
+          error instanceof GalleryError &&
+          error.code === 'ENROLL_NO_FACE' &&
+          /no face found in .*coffee\.jpg/.test(error.message),
+      );
+      await assert.rejects(
+        () => enrollFromImages(stage, gallery, 'Ada', [photoPath('astronaut.jpg'), several]),
+        (error: unknown) =>
+          error instanceof GalleryError &&
+          error.code === 'ENROLL_SEVERAL_FACES' &&
+          /3 faces found in .*group\.jpg \(at \[.*\]\); enrolment needs exactly one/.test(
+            error.message,
+          ),
+      );
+      assert.equal(fs.existsSync(galleryFile), false);
+      gallery.enroll('Ada', [faces.get('astronaut.jpg')![0]!.embedding], []);
+      await assert.rejects(
+        () => enrollFromImages(stage, gallery, 'Ada', [photoPath('astronaut.jpg')]),
+        (error: unknown) =>
+          error instanceof GalleryError && error.code === 'GALLERY_DUPLICATE_NAME',
+      );
+    });
   });
-});

@@ -35,6 +35,7 @@ describe('parseFacesConfig', function () {
         gallery: 'people/faces.json',
         match_threshold: 0.55,
         publish_embeddings: false,
+        embedding_form: 'float',
       },
       'cfg.yaml',
       '/etc/robot',
@@ -49,6 +50,7 @@ describe('parseFacesConfig', function () {
       gallery: path.resolve('/etc/robot', 'people/faces.json'),
       matchThreshold: 0.55,
       publishEmbeddings: false,
+      embeddingForm: 'float',
     });
   });
 
@@ -84,6 +86,10 @@ describe('parseFacesConfig', function () {
     assertConfigError(
       () => parseFacesConfig({ match_threshold: -2 }, 'c'),
       /'faces\.match_threshold' must be a number in \[-1, 1\]/,
+    );
+    assertConfigError(
+      () => parseFacesConfig({ embedding_form: 'fp16' }, 'c'),
+      /'faces\.embedding_form' must be one of 'int8', 'float', got "fp16"/,
     );
   });
 });

@@ -50,6 +50,26 @@ describe('models prepare', function () {
     assert.deepEqual(fs.readdirSync(dir), ['manifest.json']);
   });
 
+  it('quantizes MobileFaceNet to int8 from the committed calibration table, reproducibly; refuses a missing or altered table', async () => {
+    const entry = manifest.models.face_embedding!;
+    const table = entry.calibration!.file;
+    writeManifest({ ...manifest, models: { face_embedding: entry } });
+    await assert.rejects(
+      prepareModels({ modelsDir: dir, cacheDir }),
+      (e: unknown) => e instanceof ModelError && e.code === 'MODEL_MISSING' && /face_embedding: calibration table .* is missing\. .*git checkout/.test(e.message),
+    );
+    fs.writeFileSync(path.join(dir, table), fs.readFileSync(path.join(modelsDir, table), 'utf8').replace('"samples": 26', '"samples": 27'));
+    await assert.rejects(
+      prepareModels({ modelsDir: dir, cacheDir }),
+      (e: unknown) => e instanceof ModelError && e.code === 'MODEL_CORRUPT' && /face_embedding: calibration table .* is corrupt \(sha256 .*, expected /.test(e.message),
+    );
+    fs.copyFileSync(path.join(modelsDir, table), path.join(dir, table));
+    const [report] = await prepareModels({ modelsDir: dir, cacheDir });
+    assert.equal(report?.status, 'prepared');
+    const int8 = entry.outputs.int8!.file;
+    assert.deepEqual(fs.readFileSync(path.join(dir, int8)), fs.readFileSync(path.join(modelsDir, int8)));
+  });
+
   it('names an unknown model', async () => {
     writeManifest(manifest);
     await assert.rejects(prepareModels({ modelsDir: dir, cacheDir, only: ['nope'] }), /no model 'nope' in the manifest; known: coco_detector/);
