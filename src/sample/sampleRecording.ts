@@ -19,6 +19,8 @@ export interface SampleRecordingOptions {
   fps?: number;
   /** Folder with astronaut.jpg, coffee.jpg, chelsea.jpg. Default: the repository's test/fixtures/images. */
   photoDir?: string;
+  /** Write the raw camera too. Default true; false writes a bag of JPEG frames only (the benchmark's). */
+  rawCamera?: boolean;
   force?: boolean;
 }
 
@@ -62,7 +64,8 @@ export async function writeSampleRecording(
   const chelsea = readImageFile(path.join(photoDir, 'chelsea.jpg'));
   const writer = await McapBagWriter.create(options.output, { force: options.force ?? false });
   try {
-    await writer.addTopic(sampleTopics.raw, MessageTypes.Image, imageSchema);
+    const withRaw = options.rawCamera ?? true;
+    if (withRaw) await writer.addTopic(sampleTopics.raw, MessageTypes.Image, imageSchema);
     await writer.addTopic(sampleTopics.compressed, MessageTypes.CompressedImage, compressedSchema);
     const period = BigInt(Math.round(1e9 / fps));
     for (let i = 0; i < frames; i++) {
@@ -78,16 +81,18 @@ export async function writeSampleRecording(
       });
       // Raw camera: pan across the astronaut.
       const rawTime = START_NS + BigInt(i) * period;
-      const rawFrame = renderPanZoom(astronaut, view(0.2, 0.6));
-      try {
-        const msg = matToImageMessage(
-          rawFrame,
-          header(rawTime, 'front_camera_optical_frame'),
-          'rgb8',
-        );
-        await writer.write(sampleTopics.raw, rawTime, rawTime, imageCodec.encode(msg));
-      } finally {
-        rawFrame.release();
+      if (withRaw) {
+        const rawFrame = renderPanZoom(astronaut, view(0.2, 0.6));
+        try {
+          const msg = matToImageMessage(
+            rawFrame,
+            header(rawTime, 'front_camera_optical_frame'),
+            'rgb8',
+          );
+          await writer.write(sampleTopics.raw, rawTime, rawTime, imageCodec.encode(msg));
+        } finally {
+          rawFrame.release();
+        }
       }
       // Compressed camera, half a period later: the coffee cup, then the cat.
       const compressedTime = rawTime + period / 2n;
@@ -118,7 +123,7 @@ export async function writeSampleRecording(
     chelsea.release();
     await writer.close();
   }
-  return { raw: frames, compressed: frames };
+  return { raw: (options.rawCamera ?? true) ? frames : 0, compressed: frames };
 }
 
 function header(ns: bigint, frameId: string): Header {
