@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type { ModelRunner } from '../inference/modelRunner.js';
 import { ModelSession, type ModelSessionOptions } from '../inference/modelSession.js';
+import { WorkerModelSession } from '../inference/workerModelSession.js';
 import type { ProviderReport } from '../inference/providerReport.js';
 import { float32Data } from '../inference/tensorData.js';
 import { loadManifest, modelEntry, preparedFile } from '../models/manifest.js';
@@ -23,18 +25,24 @@ export interface SsdDetectorOptions {
   /** Post-processing; unset fields take the model's values and a 0.5 score threshold. */
   decoder?: Partial<SsdDecoderOptions>;
   session?: ModelSessionOptions;
+  /**
+   * Where the model runs: 'worker' (default), a thread of its own, so that this thread stays free
+   * for decoding, publishing and ROS callbacks while the model runs (onnxruntime-node's run
+   * blocks its thread); 'main', this thread.
+   */
+  thread?: 'worker' | 'main';
 }
 
 /**
- * The SSD object detector: an ONNX session on a uint8 RGB input of the model's size, and the
- * TypeScript post-processing. Owns the session; close() it.
+ * The SSD object detector: an ONNX session on a uint8 RGB input of the model's size (on a worker
+ * thread by default), and the TypeScript post-processing. Owns the session; close() it.
  */
 export class SsdDetector {
   /** Inference calls run one at a time, in call order (see infer). */
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly session: ModelSession,
+    private readonly session: ModelRunner,
     private decoder: SsdDecoder,
     readonly labels: LabelMap,
     /** Model input [1, H, W, 3]. */
@@ -68,10 +76,12 @@ export class SsdDetector {
     const modelFile = preparedFile(entry, form, name);
     // Verify the checksum, then hand the same bytes to onnxruntime.
     await readVerified(options.modelsDir, modelFile);
-    const session = await ModelSession.create(path.join(options.modelsDir, modelFile.file), {
-      label: `${name} (${form})`,
-      ...options.session,
-    });
+    const file = path.join(options.modelsDir, modelFile.file);
+    const sessionOptions = { label: `${name} (${form})`, ...options.session };
+    const session: ModelRunner =
+      (options.thread ?? 'worker') === 'worker'
+        ? await WorkerModelSession.create(file, sessionOptions)
+        : await ModelSession.create(file, sessionOptions);
     return new SsdDetector(session, decoder, labels, spec.inputShape);
   }
 

@@ -313,7 +313,8 @@ export function staticParameterSpecs(): ParameterSpec[] {
       kind: 'integer',
       defaultValue: ros.node.concurrency,
       range: [1, 8],
-      description: 'frames in flight across all cameras',
+      description:
+        'frames in flight across all cameras (1: freshest frames, lowest latency; 2: more frames/s)',
       dynamic: false,
     },
     {

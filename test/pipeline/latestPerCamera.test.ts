@@ -23,20 +23,38 @@ describe('latestPerCamera', () => {
     });
   });
 
-  it('serves cameras round-robin, so a flooding camera cannot starve another', () => {
+  it('a flooding camera cannot starve another: no camera is served twice more than a waiting one', () => {
     scheduler().run(({ cold, expectObservable, flush }) => {
       const dropped: string[] = [];
-      const source = cold('(abcd)-e----|', { a: 'x1', b: 'x2', c: 'y1', d: 'x3', e: 'y2' });
+      const source = cold('ab-c-d-e-----|', { a: 'x1', b: 'y1', c: 'x2', d: 'x3', e: 'x4' });
       const result = source.pipe(
-        latestPerCamera((v: string) => cold('--(r|)', { r: v }), {
+        latestPerCamera((v: string) => cold('----(r|)', { r: v }), {
           key: camera,
           onDrop: (v) => dropped.push(v),
         }),
       );
-      // y1 goes before x3 although x3 arrived while y1 waited.
-      expectObservable(result).toBe('--a-b-c--d--|', { a: 'x1', b: 'y1', c: 'x3', d: 'y2' });
+      // At 4 x2 is fresher than y1 and x is one turn ahead: allowed. At 8 x is two ahead: y1 goes.
+      expectObservable(result).toBe('----a---b---c---(d|)', { a: 'x1', b: 'x2', c: 'y1', d: 'x4' });
       flush();
-      assert.deepEqual(dropped, ['x2']);
+      assert.deepEqual(dropped, ['x3']);
+    });
+  });
+
+  it('takes the freshest waiting value among the cameras not too far ahead', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      // x1 runs 0-5; y1, z1, w1 wait: w1, the freshest, goes at 5. At 10 x2 (one ahead) is the
+      // freshest; at 15 x is two ahead, so z1 then y1.
+      const source = cold('a-bcd-e-------|', { a: 'x1', b: 'y1', c: 'z1', d: 'w1', e: 'x2' });
+      const result = source.pipe(
+        latestPerCamera((v: string) => cold('-----(r|)', { r: v }), { key: camera }),
+      );
+      expectObservable(result).toBe('-----a----b----c----d----(e|)', {
+        a: 'x1',
+        b: 'w1',
+        c: 'x2',
+        d: 'z1',
+        e: 'y1',
+      });
     });
   });
 

@@ -1,0 +1,124 @@
+import { Worker } from 'node:worker_threads';
+import type { ModelRunner } from './modelRunner.js';
+import type { ModelSessionOptions } from './modelSession.js';
+import type { ProviderReport } from './providerReport.js';
+import type { TensorData, TensorSpec } from './tensorData.js';
+import {
+  deserializeError,
+  type FromWorker,
+  type ToWorker,
+  type WorkerSessionData,
+} from './workerProtocol.js';
+
+interface Pending {
+  readonly resolve: (outputs: Record<string, TensorData>) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * A ModelSession on its own worker thread. onnxruntime-node runs `session.run` on the calling
+ * thread, so on the main thread nothing else (decoding results, serialising, writing, ROS
+ * callbacks) can happen while the model runs; here the main thread stays free and only the
+ * inputs (copied) and outputs (moved, no copy) cross threads.
+ *
+ * Same contract as ModelSession: load errors are the same ModelErrors, runs resolve in the order
+ * the worker finishes them (one at a time, in call order), close() releases the session and
+ * ends the thread.
+ */
+export class WorkerModelSession implements ModelRunner {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private closing: Promise<void> | undefined;
+  private stopped: Error | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly path: string,
+    readonly inputs: readonly TensorSpec[],
+    readonly outputs: readonly TensorSpec[],
+    readonly providerReport: ProviderReport,
+  ) {
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (error) =>
+      this.fail(
+        new Error(`inference worker for ${path} failed: ${error.message}`, { cause: error }),
+      ),
+    );
+    worker.on('exit', (code) =>
+      this.fail(new Error(`inference worker for ${path} exited (code ${code})`)),
+    );
+    worker.unref();
+  }
+
+  /** Loads a model file on a new worker thread; same options and errors as ModelSession.create. */
+  static async create(
+    path: string,
+    options: ModelSessionOptions = {},
+  ): Promise<WorkerModelSession> {
+    const { log, ...portable } = options;
+    const data: WorkerSessionData = { path, options: portable, forwardLog: log !== undefined };
+    const worker = new Worker(new URL('./modelSessionWorker.js', import.meta.url), {
+      workerData: data,
+    });
+    const ready = await new Promise<Extract<FromWorker, { type: 'ready' }>>((resolve, reject) => {
+      const onMessage = (message: FromWorker): void => {
+        if (message.type === 'log') log?.(message.line);
+        else if (message.type === 'ready') done(() => resolve(message));
+        else if (message.type === 'loadError') done(() => reject(deserializeError(message.error)));
+      };
+      const onError = (error: Error): void => done(() => reject(error));
+      const onExit = (code: number): void =>
+        done(() =>
+          reject(new Error(`inference worker for ${path} exited (code ${code}) while loading`)),
+        );
+      const done = (settle: () => void): void => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        settle();
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    });
+    return new WorkerModelSession(worker, path, ready.inputs, ready.outputs, ready.providerReport);
+  }
+
+  run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+    if (this.closing !== undefined)
+      return Promise.reject(new Error(`model session ${this.path} is closed`));
+    if (this.stopped !== undefined) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // Runs in flight keep the process alive; an idle worker does not.
+      if (this.pending.size === 1) this.worker.ref();
+      const message: ToWorker = { type: 'run', id, feeds };
+      this.worker.postMessage(message);
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (this.stopped !== undefined) return resolve();
+      this.worker.ref();
+      this.worker.once('exit', () => resolve());
+      const message: ToWorker = { type: 'close' };
+      this.worker.postMessage(message);
+    });
+    return this.closing;
+  }
+
+  private onMessage(message: FromWorker): void {
+    if (message.type !== 'result' && message.type !== 'runError') return;
+    const pending = this.pending.get(message.id);
+    if (pending === undefined) return;
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (message.type === 'result') pending.resolve(message.outputs);
+    else pending.reject(deserializeError(message.error));
+  }
+
+  /** The thread is gone: every run still waiting fails with the reason. */
+  private fail(error: Error): void {
+    this.stopped ??= error;
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
