@@ -40,17 +40,17 @@ export async function runFaceBench(options: FaceBenchOptions): Promise<FaceBench
   const iterations = options.iterations ?? 20;
   if (!Number.isInteger(iterations) || iterations < 1)
     throw new RangeError(`'iterations' must be a positive integer, got ${iterations}`);
+  const config: FacesConfig = { ...(options.config ?? defaultFacesConfig()), region: 'frame' };
   const stage = await FaceStage.create({
     modelsDir: options.modelsDir,
-    config: { ...(options.config ?? defaultFacesConfig()), region: 'frame' },
+    config,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     gallery: FaceGallery.empty('(bench)', { name: 'face_embedding', sha256: '', dimension: 512 }),
   });
-  const form = options.config?.embeddingForm ?? defaultFacesConfig().embeddingForm;
   const rows: FaceBenchRow[] = [];
   try {
     log(
-      `face branch, median of ${iterations} runs per frame, ${options.threads ?? 'all'} thread(s) for the ${form} embedding model (ms)`,
+      `face branch, median of ${iterations} runs per frame, ${options.threads ?? 'all'} thread(s) for the ${config.embeddingForm} embedding model (ms)`,
     );
     log(
       [

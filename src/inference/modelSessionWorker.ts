@@ -2,7 +2,7 @@
  * The worker side of {@link WorkerModelSession}: loads one ModelSession from `workerData` and
  * runs it on request. Messages are described in workerProtocol.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ModelSession } from './modelSession.js';
 import type { TensorData } from './tensorData.js';
 import {
@@ -12,8 +12,10 @@ import {
   type WorkerSessionData,
 } from './workerProtocol.js';
 
-const port = parentPort;
-if (port === null) throw new Error('modelSessionWorker.js runs only as a worker thread');
+const port: MessagePort = (() => {
+  if (parentPort === null) throw new Error('modelSessionWorker.js runs only as a worker thread');
+  return parentPort;
+})();
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void =>
   port.postMessage(message, transfer);
 
@@ -37,7 +39,7 @@ async function load(): Promise<ModelSession | undefined> {
   } catch (error) {
     // Closing the port lets the thread end; the main thread rebuilds the error.
     post({ type: 'loadError', error: serializeError(error) });
-    port!.close();
+    port.close();
     return undefined;
   }
 }
@@ -46,7 +48,7 @@ function serve(loaded: ModelSession, message: ToWorker): void {
   if (message.type === 'close') {
     void loaded.close().finally(() => {
       post({ type: 'closed' });
-      port!.close();
+      port.close();
     });
     return;
   }

@@ -50,6 +50,7 @@ export async function writeSampleRecording(
   const fps = options.fps ?? 10;
   const photoDir = options.photoDir ?? defaultPhotoDir;
   const frames = Math.max(1, Math.round(seconds * fps));
+  const withRaw = options.rawCamera ?? true;
   const registry = MessageRegistry.withBuiltins();
   const imageSchema = registry.schemaText(MessageTypes.Image);
   const compressedSchema = registry.schemaText(MessageTypes.CompressedImage);
@@ -64,7 +65,6 @@ export async function writeSampleRecording(
   const chelsea = readImageFile(path.join(photoDir, 'chelsea.jpg'));
   const writer = await McapBagWriter.create(options.output, { force: options.force ?? false });
   try {
-    const withRaw = options.rawCamera ?? true;
     if (withRaw) await writer.addTopic(sampleTopics.raw, MessageTypes.Image, imageSchema);
     await writer.addTopic(sampleTopics.compressed, MessageTypes.CompressedImage, compressedSchema);
     const period = BigInt(Math.round(1e9 / fps));
@@ -123,7 +123,7 @@ export async function writeSampleRecording(
     chelsea.release();
     await writer.close();
   }
-  return { raw: (options.rawCamera ?? true) ? frames : 0, compressed: frames };
+  return { raw: withRaw ? frames : 0, compressed: frames };
 }
 
 function header(ns: bigint, frameId: string): Header {
