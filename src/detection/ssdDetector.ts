@@ -3,7 +3,7 @@ import type { ModelRunner } from '../inference/modelRunner.js';
 import { ModelSession, type ModelSessionOptions } from '../inference/modelSession.js';
 import { WorkerModelSession } from '../inference/workerModelSession.js';
 import type { ProviderReport } from '../inference/providerReport.js';
-import { float32Data } from '../inference/tensorData.js';
+import { float32Data, int32Data } from '../inference/tensorData.js';
 import { loadManifest, modelEntry, preparedFile } from '../models/manifest.js';
 import { parseSsdSpec } from '../models/ssdModelSpec.js';
 import { readVerified } from '../models/verifiedFile.js';
@@ -13,6 +13,19 @@ import {
   type SsdDetection,
 } from '../postprocess/ssdDecoder.js';
 import { LabelMap } from './labelMap.js';
+
+/**
+ * Raw SSD outputs: 'best' holds each anchor's best class (enough for class-agnostic NMS),
+ * 'all' the whole score matrix [anchors x (background + classes)] (per-class NMS).
+ */
+export type SsdRawOutputs =
+  | {
+      readonly kind: 'best';
+      readonly boxEncodings: Float32Array;
+      readonly bestScores: Float32Array;
+      readonly bestClasses: Int32Array;
+    }
+  | { readonly kind: 'all'; readonly boxEncodings: Float32Array; readonly scores: Float32Array };
 
 /** Options for {@link SsdDetector.create}. */
 export interface SsdDetectorOptions {
@@ -107,8 +120,12 @@ export class SsdDetector {
     this.decoder = this.decoder.withOptions(options);
   }
 
-  /** Runs the network only, returning raw outputs (for benchmarks and reference checks). */
-  async infer(rgb: Uint8Array): Promise<{ boxEncodings: Float32Array; scores: Float32Array }> {
+  /**
+   * Runs the network only, returning the raw outputs that post-processing needs (for
+   * benchmarks and reference checks): with class-agnostic NMS each anchor's best class only,
+   * with per-class NMS the whole score matrix.
+   */
+  async infer(rgb: Uint8Array): Promise<SsdRawOutputs> {
     const expected = this.width * this.height * 3;
     if (rgb.length !== expected) {
       throw new RangeError(
@@ -118,21 +135,42 @@ export class SsdDetector {
     // One run at a time, first come first served: concurrent runs would only fight over the
     // same cores, and FIFO order lets callers prepare the next frame while this one runs
     // without reordering results.
-    const run = this.queue.then(() =>
-      this.session.run({ image: { type: 'uint8', data: rgb, dims: this.inputShape } }),
-    );
+    const best = this.decoder.options.nms === 'class-agnostic';
+    const feeds = { image: { type: 'uint8', data: rgb, dims: this.inputShape } } as const;
+    const outputs = best
+      ? ['box_encodings', 'best_scores', 'best_classes']
+      : ['box_encodings', 'class_scores'];
+    const run = this.queue.then(() => this.session.run(feeds, outputs));
     this.queue = run.catch(() => undefined);
     const out = await run;
-    return {
-      boxEncodings: float32Data(out.box_encodings, 'box_encodings'),
-      scores: float32Data(out.class_scores, 'class_scores'),
-    };
+    const boxEncodings = float32Data(out.box_encodings, 'box_encodings');
+    return best
+      ? {
+          kind: 'best',
+          boxEncodings,
+          bestScores: float32Data(out.best_scores, 'best_scores'),
+          bestClasses: int32Data(out.best_classes, 'best_classes'),
+        }
+      : { kind: 'all', boxEncodings, scores: float32Data(out.class_scores, 'class_scores') };
   }
 
   /** Detections in normalised model-input coordinates. */
   async detect(rgb: Uint8Array): Promise<SsdDetection[]> {
-    const { boxEncodings, scores } = await this.infer(rgb);
-    return this.decoder.decode(boxEncodings, scores);
+    const raw = await this.infer(rgb);
+    // Switched to per-class NMS while the model ran: the best classes are not enough.
+    if (raw.kind === 'best' && this.decoder.options.nms === 'per-class') return this.detect(rgb);
+    return this.decode(raw);
+  }
+
+  /**
+   * Post-processing of raw outputs with the current options.
+   *
+   * @throws RangeError for 'best' outputs when the options say per-class NMS
+   */
+  decode(raw: SsdRawOutputs): SsdDetection[] {
+    return raw.kind === 'all'
+      ? this.decoder.decode(raw.boxEncodings, raw.scores)
+      : this.decoder.decodeBest(raw.boxEncodings, raw.bestScores, raw.bestClasses);
   }
 
   async close(): Promise<void> {

@@ -13,8 +13,14 @@ export interface ModelRunner {
   readonly path: string;
   /** Which provider the session runs on, and why the preferred ones were unavailable. */
   readonly providerReport: ProviderReport;
-  /** Runs the model on the given inputs and returns every output as plain data. */
-  run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>>;
+  /**
+   * Runs the model on the given inputs and returns the named outputs (default: every output) as
+   * plain data. Outputs not asked for stay inside onnxruntime: no copy, no allocation.
+   */
+  run(
+    feeds: Record<string, TensorData>,
+    outputs?: readonly string[],
+  ): Promise<Record<string, TensorData>>;
   /** Releases the session. Idempotent. */
   close(): Promise<void>;
 }

@@ -196,14 +196,19 @@ export class ModelSession {
     );
   }
 
-  /** Runs the model on the given inputs and returns every output as plain data. */
-  async run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+  /** See {@link ModelRunner.run}. */
+  async run(
+    feeds: Record<string, TensorData>,
+    outputs?: readonly string[],
+  ): Promise<Record<string, TensorData>> {
     if (this.closed) throw new Error(`model session ${this.path} is closed`);
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) {
       ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
     }
-    const results = await this.session.run(ortFeeds);
+    const results = await (outputs === undefined
+      ? this.session.run(ortFeeds)
+      : this.session.run(ortFeeds, outputs));
     const out: Record<string, TensorData> = {};
     for (const [name, value] of Object.entries(results)) {
       out[name] = {

@@ -52,7 +52,7 @@ function serve(loaded: ModelSession, message: ToWorker): void {
     });
     return;
   }
-  loaded.run(message.feeds).then(
+  loaded.run(message.feeds, message.outputs).then(
     (outputs) => post({ type: 'result', id: message.id, outputs }, transferables(outputs)),
     (error: unknown) => post({ type: 'runError', id: message.id, error: serializeError(error) }),
   );

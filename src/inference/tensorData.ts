@@ -20,6 +20,15 @@ export interface TensorSpec {
   readonly dims: readonly (number | string)[];
 }
 
+/** Returns the int32 data of a tensor, or throws naming the tensor when it is another type. */
+export function int32Data(tensor: TensorData | undefined, name: string): Int32Array {
+  if (tensor === undefined) throw new RangeError(`model output '${name}' is missing`);
+  if (!(tensor.data instanceof Int32Array)) {
+    throw new TypeError(`model output '${name}' must be int32, got ${tensor.type}`);
+  }
+  return tensor.data;
+}
+
 /** Returns the float32 data of a tensor, or throws naming the tensor when it is another type. */
 export function float32Data(tensor: TensorData | undefined, name: string): Float32Array {
   if (tensor === undefined) throw new RangeError(`model output '${name}' is missing`);

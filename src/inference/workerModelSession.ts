@@ -80,7 +80,10 @@ export class WorkerModelSession implements ModelRunner {
     return new WorkerModelSession(worker, path, ready.inputs, ready.outputs, ready.providerReport);
   }
 
-  run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+  run(
+    feeds: Record<string, TensorData>,
+    outputs?: readonly string[],
+  ): Promise<Record<string, TensorData>> {
     if (this.closing !== undefined)
       return Promise.reject(new Error(`model session ${this.path} is closed`));
     if (this.stopped !== undefined) return Promise.reject(this.stopped);
@@ -89,7 +92,7 @@ export class WorkerModelSession implements ModelRunner {
       this.pending.set(id, { resolve, reject });
       // Runs in flight keep the process alive; an idle worker does not.
       if (this.pending.size === 1) this.worker.ref();
-      const message: ToWorker = { type: 'run', id, feeds };
+      const message: ToWorker = { type: 'run', id, feeds, outputs };
       this.worker.postMessage(message);
     });
   }

@@ -22,7 +22,13 @@ export interface SerializedError {
 
 /** Main thread -> worker. */
 export type ToWorker =
-  | { readonly type: 'run'; readonly id: number; readonly feeds: Record<string, TensorData> }
+  | {
+      readonly type: 'run';
+      readonly id: number;
+      readonly feeds: Record<string, TensorData>;
+      /** Outputs to return; undefined: all. */
+      readonly outputs: readonly string[] | undefined;
+    }
   | { readonly type: 'close' };
 
 /** Worker -> main thread. */

@@ -77,22 +77,10 @@ export class SsdDecoder {
       );
     }
     const columns = scores.length / n;
-    const boxes = new Array<Box | undefined>(n);
-    const boxAt = (i: number): Box => (boxes[i] ??= this.decodeBox(boxEncodings, i));
     const { options } = this;
-    // The model's own candidate threshold is ~1e-8; ours is the user's score threshold, which
-    // gives the same result for every detection at or above it and skips decoding the rest.
-    const nmsOptions = {
-      iouThreshold: options.iouThreshold,
-      scoreThreshold: options.scoreThreshold,
-      maxDetections: options.maxDetections,
-    };
-
     if (options.nms === 'class-agnostic') {
       const best = new Float32Array(n);
       const bestClass = new Int32Array(n);
-      // The hot loop of post-processing (1917 x 91 scores): plain indexed reads, no checks,
-      // the row's end computed once.
       for (let i = 0, row = 0; i < n; i++, row += columns) {
         let score = -Infinity;
         let at = row + 1;
@@ -106,19 +94,16 @@ export class SsdDecoder {
         best[i] = score;
         bestClass[i] = at - row - 1;
       }
-      return nonMaxSuppression(boxAt, best, nmsOptions).map((i) => ({
-        classIndex: bestClass[i] ?? 0,
-        score: best[i] ?? 0,
-        box: boxAt(i),
-      }));
+      return this.decodeBest(boxEncodings, best, bestClass);
     }
 
+    const boxAt = this.boxCache(boxEncodings);
     const all: SsdDetection[] = [];
     const classScores = new Float32Array(n);
     for (let c = 1; c < columns; c++) {
       for (let i = 0; i < n; i++) classScores[i] = scores[i * columns + c] ?? 0;
       const kept = nonMaxSuppression(boxAt, classScores, {
-        ...nmsOptions,
+        ...this.nmsOptions(),
         maxDetections: options.detectionsPerClass,
       });
       for (const i of kept)
@@ -126,6 +111,55 @@ export class SsdDecoder {
     }
     all.sort((a, b) => b.score - a.score);
     return all.slice(0, options.maxDetections);
+  }
+
+  /**
+   * Class-agnostic NMS (the model's "fast" NMS) from each anchor's best class, as the model's
+   * 'best_scores' and 'best_classes' outputs give it: the same detections as decode() on the
+   * whole score matrix, without the matrix.
+   *
+   * @param bestScores [numAnchors] each anchor's highest class score
+   * @param bestClasses [numAnchors] that class, without the background column
+   */
+  decodeBest(
+    boxEncodings: Float32Array,
+    bestScores: Float32Array,
+    bestClasses: Int32Array,
+  ): SsdDetection[] {
+    const n = this.numAnchors;
+    if (this.options.nms !== 'class-agnostic') {
+      throw new RangeError(`per-class NMS needs every class's score: use decode()`);
+    }
+    if (boxEncodings.length !== n * 4) {
+      throw new RangeError(`box encodings must hold ${n * 4} values, got ${boxEncodings.length}`);
+    }
+    if (bestScores.length !== n || bestClasses.length !== n) {
+      throw new RangeError(
+        `best scores and classes must hold ${n} values each, got ${bestScores.length} and ${bestClasses.length}`,
+      );
+    }
+    const boxAt = this.boxCache(boxEncodings);
+    return nonMaxSuppression(boxAt, bestScores, this.nmsOptions()).map((i) => ({
+      classIndex: bestClasses[i] ?? 0,
+      score: bestScores[i] ?? 0,
+      box: boxAt(i),
+    }));
+  }
+
+  /**
+   * NMS settings. The model's own candidate threshold is ~1e-8; ours is the user's score
+   * threshold, which gives the same result for every detection at or above it and skips
+   * decoding the rest.
+   */
+  private nmsOptions(): { iouThreshold: number; scoreThreshold: number; maxDetections: number } {
+    const { iouThreshold, scoreThreshold, maxDetections } = this.options;
+    return { iouThreshold, scoreThreshold, maxDetections };
+  }
+
+  /** Box i, decoded on first use: NMS looks at the few boxes above the threshold only. */
+  private boxCache(encodings: Float32Array): (i: number) => Box {
+    const boxes = new Array<Box | undefined>(this.numAnchors);
+    return (i) => (boxes[i] ??= this.decodeBox(encodings, i));
   }
 
   private decodeBox(encodings: Float32Array, i: number): Box {

@@ -37,7 +37,13 @@ export interface DetectionPostprocessOptions {
 }
 
 export interface ConvertedSsd {
-  /** The serialised ONNX model: input 'image' uint8 [1,H,W,3] RGB; outputs 'box_encodings' [1,N,4], 'class_scores' [1,N,C+1]. */
+  /**
+   * The serialised ONNX model: input 'image' uint8 [1,H,W,3] RGB; outputs 'box_encodings'
+   * [1,N,4], 'class_scores' [1,N,C+1] (column 0 is background), and each anchor's best class
+   * without the background: 'best_scores' float [1,N] and 'best_classes' int32 [1,N] (the first
+   * of equal scores, index into the labels). Class-agnostic NMS needs only the best class, so a
+   * caller fetches those and leaves the 91-column score matrix inside onnxruntime.
+   */
   onnx: Uint8Array;
   inputShape: [number, number, number, number];
   /** Anchors as (yc, xc, h, w) rows, normalised, dequantized from the model's constant tensor. */
@@ -104,6 +110,7 @@ class SsdConverter {
     this.graph.addNode('Identity', [scores.name], ['class_scores']);
     this.graph.addOutput('box_encodings', OnnxDataType.float, boxesShape);
     this.graph.addOutput('class_scores', OnnxDataType.float, scoresShape);
+    this.addBestClass(scores.name, scoresShape);
 
     const anchorsTensor = this.tensor(anchorsIndex ?? -1);
     const anchors = this.dequantizeConstant(anchorsTensor);
@@ -324,6 +331,34 @@ class SsdConverter {
     const q = this.perTensor(tensor);
     const data = this.typedData(tensor);
     return Float32Array.from(data, (v) => q.scale * (v - q.zeroPoint));
+  }
+
+  /** 'best_scores' and 'best_classes': max and argmax over the columns after the background. */
+  private addBestClass(scores: string, shape: readonly number[]): void {
+    const [batch, anchors, columns] = shape;
+    if (shape.length !== 3 || batch === undefined || anchors === undefined || columns === undefined || columns < 2) {
+      this.refuse(`scores must be [1, anchors, background + classes], found [${shape.join(',')}]`);
+    }
+    const int64 = (name: string, value: number): string =>
+      this.graph.addInitializer(name, OnnxDataType.int64, [1], BigInt64Array.from([BigInt(value)]));
+    this.graph.addNode(
+      'Slice',
+      [scores, int64('classes_start', 1), int64('classes_end', columns), int64('classes_axis', 2)],
+      ['foreground_scores'],
+    );
+    this.graph.addNode('ReduceMax', ['foreground_scores'], ['best_scores'], {
+      axes: attr.ints([2]),
+      keepdims: attr.int(0),
+    });
+    this.graph.addNode('ArgMax', ['foreground_scores'], ['best_classes_int64'], {
+      axis: attr.int(2),
+      keepdims: attr.int(0),
+    });
+    this.graph.addNode('Cast', ['best_classes_int64'], ['best_classes'], {
+      to: attr.int(OnnxDataType.int32),
+    });
+    this.graph.addOutput('best_scores', OnnxDataType.float, [batch, anchors]);
+    this.graph.addOutput('best_classes', OnnxDataType.int32, [batch, anchors]);
   }
 
   private postprocessOptions(bytes: Uint8Array | undefined): DetectionPostprocessOptions {
