@@ -70,7 +70,11 @@ export function benchCommand(): Command {
         const inference =
           options.threads === undefined
             ? base.inference
-            : { threads, providers: withCpuThreads(base.inference.providers, threads) };
+            : {
+                ...base.inference,
+                threads,
+                providers: withCpuThreads(base.inference.providers, threads),
+              };
         // The detector path alone: the face branch has its own benchmark (test/faces, runFaceBench).
         const config: AppConfig = {
           ...base,

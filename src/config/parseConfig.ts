@@ -28,6 +28,7 @@ export function defaultConfig(): AppConfig {
     },
     inference: {
       threads: os.availableParallelism(),
+      spinWait: false,
       providers: defaultProvidersConfig(os.availableParallelism()),
     },
     faces: defaultFacesConfig(),
@@ -93,7 +94,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
   const det = root.child('detector');
   det.only(['model_form', 'score_threshold', 'iou_threshold', 'nms', 'max_detections', 'resize']);
   const inf = root.child('inference');
-  inf.only(['threads', ...PROVIDER_CONFIG_KEYS]);
+  inf.only(['threads', 'spin_wait', ...PROVIDER_CONFIG_KEYS]);
   const modelsDir = root.string('models_dir');
   const threads = inf.integer('threads', 1, 64) ?? defaults.inference.threads;
   const detector: DetectorConfig = {
@@ -109,6 +110,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
     detector,
     inference: {
       threads,
+      spinWait: inf.boolean('spin_wait') ?? defaults.inference.spinWait,
       providers: parseProvidersConfig((input as Record<string, unknown>).inference, {
         source,
         baseDir,

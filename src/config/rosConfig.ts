@@ -56,13 +56,19 @@ export interface NodeBehaviourConfig {
   /** Warn once when a camera topic has a publisher but nothing arrived for this many seconds, in [1, 600]. Default 5. */
   readonly qosWarningAfterS: number;
   /**
-   * Frames in flight across all cameras, in [1, 8]. Default 1: a frame is taken when the previous
-   * one is published, so it is as fresh as it can be and decoding does not compete with the
-   * model for the cores. Measured, 4 cameras at 30 fps on 2 cores: latency p95 50-57 ms with 1,
-   * 69-85 ms with 2 (2 decodes the next frame while the model runs: up to 5% more frames per
-   * second, each older; worth it with more cores than inference threads).
+   * Processing slots across all cameras, in [1, 8]. Default 1: one frame at a time, taken as late
+   * as possible, so it is the freshest there is (with `lookahead`, while the previous one
+   * finishes). Measured, 4 cameras at 30 fps on 2 cores: latency p95 47-49 ms with 1 slot and
+   * lookahead, 62-65 ms with 2 slots (a second frame waits for the model).
    */
   readonly concurrency: number;
+  /**
+   * Start the next frame while the current one is in inference, timed (from running averages)
+   * so that it is decoded just as the model becomes free. Default true: frames/s of a pipelined
+   * replay at the latency of one frame at a time. False: the next frame starts when the
+   * previous one is published.
+   */
+  readonly lookahead: boolean;
   /** Which stages run; changeable at run time. */
   readonly stages: { readonly detector: boolean };
 }
@@ -113,7 +119,7 @@ export function defaultRosConfig(): RosConfig {
       overlayTopic: 'detections/overlay/{camera}',
       qos: { reliability: 'reliable', durability: 'volatile', depth: 10 },
     },
-    node: { qosWarningAfterS: 5, concurrency: 1, stages: { detector: true } },
+    node: { qosWarningAfterS: 5, concurrency: 1, lookahead: true, stages: { detector: true } },
   };
 }
 
@@ -132,7 +138,7 @@ export function defaultRosConfig(): RosConfig {
  * outputs: {detections_topic: detections, labels_topic: detections/labels, diagnostics_topic: /diagnostics,
  *           diagnostics_period_s: 1.0, overlay: true, overlay_topic: 'detections/overlay/{camera}',
  *           qos: {reliability: reliable, durability: volatile, depth: 10}}
- * node: {qos_warning_after_s: 5.0, concurrency: 1, stages: {detector: true}}
+ * node: {qos_warning_after_s: 5.0, concurrency: 1, lookahead: true, stages: {detector: true}}
  * ```
  *
  * @throws ConfigError naming the key by its path, the rule and the value found.
@@ -222,7 +228,7 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
   };
 
   const node = root.child('node');
-  node.only(['qos_warning_after_s', 'concurrency', 'stages']);
+  node.only(['qos_warning_after_s', 'concurrency', 'lookahead', 'stages']);
   const stages = node.child('stages');
   stages.only(['detector']);
   return {
@@ -232,6 +238,7 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
       qosWarningAfterS:
         node.number('qos_warning_after_s', 1, 600) ?? defaults.node.qosWarningAfterS,
       concurrency: node.integer('concurrency', 1, 8) ?? defaults.node.concurrency,
+      lookahead: node.boolean('lookahead') ?? defaults.node.lookahead,
       stages: { detector: stages.boolean('detector') ?? defaults.node.stages.detector },
     },
   };

@@ -28,6 +28,7 @@ export class DetectionPipeline {
   ): Promise<DetectionPipeline> {
     const session = (model: string): ModelSessionOptions => ({
       intraOpThreads: config.inference.threads,
+      spinWait: config.inference.spinWait,
       providers: providerChainFor(config.inference.providers, model),
     });
     const detector = await SsdDetector.create({

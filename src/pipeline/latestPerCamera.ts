@@ -4,7 +4,10 @@ import { from, Observable, Subscription, type ObservableInput, type OperatorFunc
 export interface LatestPerCameraOptions<T> {
   /** The camera a value belongs to. */
   key: (value: T) => string;
-  /** Values processed at the same time, across all cameras. Default 1. */
+  /**
+   * Processing slots, across all cameras. Default 1. A value holds its slot until its
+   * processing completes, or until it calls the `release` it was given (see latestPerCamera).
+   */
   concurrency?: number;
   /** Called with each value that a newer one of the same camera replaced before it was processed. */
   onDrop?: (dropped: T) => void;
@@ -24,12 +27,16 @@ const SLACK = 1;
  * round-robin on the same machine). Latency stays bounded by about one processing time per
  * camera instead of growing with a queue.
  *
+ * `project` gets, with each value, a `release` function that gives the value's slot back before
+ * it completes: the next value then starts while this one finishes (its preparation overlapping
+ * this one's last stage). Idempotent; completion releases too.
+ *
  * Completes when the source has completed and everything taken has been processed; waiting
  * values are processed before completion. Unsubscribing discards waiting values and
  * unsubscribes the running inner observables.
  */
 export function latestPerCamera<T, R>(
-  project: (value: T) => ObservableInput<R>,
+  project: (value: T, release: () => void) => ObservableInput<R>,
   options: LatestPerCameraOptions<T>,
 ): OperatorFunction<T, R> {
   const concurrency = options.concurrency ?? 1;
@@ -43,7 +50,9 @@ export function latestPerCamera<T, R>(
       const arrived = new Map<string, number>();
       const served = new Map<string, number>();
       let arrivals = 0;
+      // Values holding a slot, and values taken and not complete.
       let active = 0;
+      let running = 0;
       let sourceDone = false;
       const inners = new Set<Subscription>();
 
@@ -70,18 +79,26 @@ export function latestPerCamera<T, R>(
           const value = waiting.get(camera) as T;
           waiting.delete(camera);
           active++;
+          running++;
+          let holdsSlot = true;
+          const release = (): void => {
+            if (!holdsSlot) return;
+            holdsSlot = false;
+            active--;
+            drain();
+          };
           // A holder made first, so a project() that completes synchronously can remove it.
           const inner = new Subscription();
           inners.add(inner);
           inner.add(
-            from(project(value)).subscribe({
+            from(project(value, release)).subscribe({
               next: (result) => subscriber.next(result),
               error: (error: unknown) => subscriber.error(error),
               complete: () => {
                 inners.delete(inner);
-                active--;
-                drain();
-                if (sourceDone && active === 0 && waiting.size === 0) subscriber.complete();
+                running--;
+                release();
+                if (sourceDone && running === 0 && waiting.size === 0) subscriber.complete();
               },
             }),
           );
@@ -103,7 +120,7 @@ export function latestPerCamera<T, R>(
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           sourceDone = true;
-          if (active === 0 && waiting.size === 0) subscriber.complete();
+          if (running === 0 && waiting.size === 0) subscriber.complete();
         },
       });
 

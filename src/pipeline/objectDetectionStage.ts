@@ -9,7 +9,7 @@ import { decodeFrameImageAsync, type FrameImage } from '../image/frameImage.js';
 import { mapBoxToSource } from '../image/modelInputTransform.js';
 import { formatStamp, type CameraFrame } from '../sources/cameraFrame.js';
 import type { FrameResult, StageTimings } from './frameResult.js';
-import type { FrameStage } from './processFrames.js';
+import type { FrameHooks, FrameStage } from './processFrames.js';
 
 /** Optional parts of {@link ObjectDetectionStage}; none is owned by the stage. */
 export interface ObjectDetectionStageOptions {
@@ -51,7 +51,7 @@ export class ObjectDetectionStage implements FrameStage {
     this.config = config;
   }
 
-  async process(frame: CameraFrame): Promise<FrameResult> {
+  async process(frame: CameraFrame, hooks: FrameHooks = {}): Promise<FrameResult> {
     const timings: StageTimings = {
       decodeMs: 0,
       preprocessMs: 0,
@@ -81,6 +81,7 @@ export class ObjectDetectionStage implements FrameStage {
       });
       timings.preprocessMs = performance.now() - t;
 
+      hooks.onInferenceStart?.();
       t = performance.now();
       const raw = await this.detector.detect(input.data);
       timings.inferenceMs = performance.now() - t;

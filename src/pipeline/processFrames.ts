@@ -4,9 +4,15 @@ import type { CameraFrame } from '../sources/cameraFrame.js';
 import type { FrameResult } from './frameResult.js';
 import { restoreOrder } from './restoreOrder.js';
 
+/** Moments of a frame's processing that a scheduler may want to know about. */
+export interface FrameHooks {
+  /** The frame is decoded and preprocessed; its model starts now. Not called for a frame that failed before. */
+  onInferenceStart?: () => void;
+}
+
 /** Turns one frame into its result. Per-frame failures are returned in the result, not thrown. */
 export interface FrameStage {
-  process(frame: CameraFrame): Promise<FrameResult>;
+  process(frame: CameraFrame, hooks?: FrameHooks): Promise<FrameResult>;
 }
 
 /** Options of {@link processFrames}. */

@@ -23,6 +23,7 @@ import type { CameraFrame } from '../sources/cameraFrame.js';
 import { formatStamp } from '../sources/cameraFrame.js';
 import { cameraFrames } from './cameraSubscription.js';
 import { CameraStats } from './cameraStats.js';
+import { Lookahead } from '../pipeline/lookahead.js';
 import { NodeParameters, type NodeSettings } from './nodeParameters.js';
 import { describeSilentTopic, LATCHED_QOS, toRosQos } from './qosProfiles.js';
 import {
@@ -83,6 +84,8 @@ export class DetectorNode {
   private outputs: Outputs | undefined;
   private pipeline: Subscription | undefined;
   private inFlight = new Set<Promise<void>>();
+  /** When the next frame may start while this one finishes (node.lookahead). */
+  private readonly lookahead = new Lookahead();
   private stopTicker: (() => void) | undefined;
   private statsValue: CameraStats;
   private readonly cameraByTopic = new Map<string, CameraConfig>();
@@ -216,7 +219,8 @@ export class DetectorNode {
           onSkip: (frame) => this.statsValue.rateLimited(cameraOf(frame)),
         }),
         latestPerCamera(
-          (frame: CameraFrame) => from(this.track(this.processFrame(frame, cameraOf(frame)))),
+          (frame: CameraFrame, release) =>
+            from(this.track(this.processFrame(frame, cameraOf(frame), release))),
           {
             key: cameraOf,
             concurrency: ros.node.concurrency,
@@ -302,10 +306,29 @@ export class DetectorNode {
     this.checkSilentTopics(nowMs);
   }
 
-  private async processFrame(frame: CameraFrame, camera: string): Promise<void> {
+  /** `release` lets the next frame start; the lookahead calls it near the end of this one. */
+  private async processFrame(
+    frame: CameraFrame,
+    camera: string,
+    release: () => void,
+  ): Promise<void> {
     const stage = this.stage;
     if (stage === undefined || !this.settings.ros.node.stages.detector) return;
-    const result = await stage.process(frame);
+    const timeline = this.lookahead.begin(release);
+    try {
+      const result = await stage.process(
+        frame,
+        this.settings.ros.node.lookahead
+          ? { onInferenceStart: () => timeline.inferenceStarted() }
+          : {},
+      );
+      this.publishResult(frame, camera, result);
+    } finally {
+      timeline.done();
+    }
+  }
+
+  private publishResult(frame: CameraFrame, camera: string, result: FrameResult): void {
     // Deactivated while this frame was in inference: its publishers are gone.
     const outputs = this.outputs;
     if (this.stateValue !== 'active' || outputs === undefined) return;

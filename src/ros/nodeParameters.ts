@@ -119,6 +119,13 @@ export function staticParameterSpecs(): ParameterSpec[] {
       dynamic: false,
     },
     {
+      name: 'inference.spin_wait',
+      kind: 'bool',
+      defaultValue: app.inference.spinWait,
+      description: "ONNX Runtime's idle threads busy-wait (faster alone, slower beside decoding)",
+      dynamic: false,
+    },
+    {
       name: 'faces.enabled',
       kind: 'bool',
       defaultValue: app.faces.enabled,
@@ -314,8 +321,16 @@ export function staticParameterSpecs(): ParameterSpec[] {
       defaultValue: ros.node.concurrency,
       range: [1, 8],
       description:
-        'frames in flight across all cameras (1: freshest frames, lowest latency; 2: more frames/s)',
+        'processing slots across all cameras (1: freshest frames, lowest latency; 2: a second frame waits for the model)',
       dynamic: false,
+    },
+    {
+      name: 'node.lookahead',
+      kind: 'bool',
+      defaultValue: ros.node.lookahead,
+      description:
+        'decode the next frame during the end of the current inference (true: replay frames/s at one-frame latency)',
+      dynamic: true,
     },
     {
       name: 'node.stages.detector',

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ignoreElements, merge, tap, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { latestPerCamera } from '../../src/pipeline/latestPerCamera.js';
 
@@ -65,6 +66,27 @@ describe('latestPerCamera', () => {
         latestPerCamera((v: string) => cold('----(r|)', { r: v }), { key: camera, concurrency: 2 }),
       );
       expectObservable(result).toBe('----(ab)(c|)', { a: 'x1', b: 'y1', c: 'z1' });
+    });
+  });
+
+  it('release() gives the slot to the next value before completion, once however often it is called', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      // Each value releases its slot at 2 and again at 3 after it starts, and completes at 5.
+      // x1 runs 0-5 and releases at 2: y1 starts at 2. x1's second release (3) must not start
+      // z1, which arrived at 3; y1's release at 4 does.
+      const source = cold('ab-c|', { a: 'x1', b: 'y1', c: 'z1' });
+      const result = source.pipe(
+        latestPerCamera(
+          (v: string, release) =>
+            merge(
+              timer(2).pipe(tap(release), ignoreElements()),
+              timer(3).pipe(tap(release), ignoreElements()),
+              cold('-----(r|)', { r: v }),
+            ),
+          { key: camera },
+        ),
+      );
+      expectObservable(result).toBe('-----a-b-(c|)', { a: 'x1', b: 'y1', c: 'z1' });
     });
   });
 

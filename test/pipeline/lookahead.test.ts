@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { Lookahead, type LookaheadClock } from '../../src/pipeline/lookahead.js';
+
+/** A clock whose time moves only when the test says, with timers fired in time order. */
+class ManualClock implements LookaheadClock {
+  time = 0;
+  private timers = new Map<number, { at: number; callback: () => void }>();
+  private nextId = 0;
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimer(callback: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.time + ms, callback });
+    return id;
+  }
+
+  clearTimer(timer: unknown): void {
+    this.timers.delete(timer as number);
+  }
+
+  advanceTo(time: number): void {
+    for (;;) {
+      const due = [...this.timers.entries()]
+        .filter(([, t]) => t.at <= time)
+        .sort((a, b) => a[1].at - b[1].at)[0];
+      if (due === undefined) break;
+      this.timers.delete(due[0]);
+      this.time = due[1].at;
+      due[1].callback();
+    }
+    this.time = time;
+  }
+
+  get pending(): number {
+    return this.timers.size;
+  }
+}
+
+/** One frame: starts at `start`, inference at start + prep, done at start + prep + rest. */
+function runFrame(
+  lookahead: Lookahead,
+  clock: ManualClock,
+  start: number,
+  prep: number,
+  rest: number,
+): number[] {
+  const releases: number[] = [];
+  clock.advanceTo(start);
+  const frame = lookahead.begin(() => releases.push(clock.now()));
+  clock.advanceTo(start + prep);
+  frame.inferenceStarted();
+  clock.advanceTo(start + prep + rest);
+  frame.done();
+  return releases;
+}
+
+describe('Lookahead', () => {
+  it('releases only at the end while nothing has been timed, then rest - prep - margin after inference starts', () => {
+    const clock = new ManualClock();
+    const lookahead = new Lookahead({ clock, marginMs: 1, smoothing: 1 });
+    assert.equal(lookahead.releaseDelayMs, undefined);
+    // First frame: prep 4 ms, rest 15 ms; released when done.
+    assert.deepEqual(runFrame(lookahead, clock, 0, 4, 15), [19]);
+    assert.equal(lookahead.releaseDelayMs, 15 - 4 - 1);
+    // Second frame starts at 100, inference at 104: released at 104 + 10, once (done at 119).
+    assert.deepEqual(runFrame(lookahead, clock, 100, 4, 15), [114]);
+    assert.equal(clock.pending, 0);
+  });
+
+  it('follows changing times with a running average', () => {
+    const clock = new ManualClock();
+    const lookahead = new Lookahead({ clock, marginMs: 0, smoothing: 0.5 });
+    runFrame(lookahead, clock, 0, 4, 20);
+    runFrame(lookahead, clock, 100, 8, 10);
+    // prep: 4 -> 6; rest: 20 -> 15.
+    assert.equal(lookahead.releaseDelayMs, 15 - 6);
+  });
+
+  it('never schedules a negative delay: preparation longer than the rest releases at inference start', () => {
+    const clock = new ManualClock();
+    const lookahead = new Lookahead({ clock, smoothing: 1 });
+    runFrame(lookahead, clock, 0, 30, 5);
+    assert.equal(lookahead.releaseDelayMs, 0);
+    assert.deepEqual(runFrame(lookahead, clock, 100, 30, 5), [130]);
+  });
+
+  it('a frame done before its timer (or failing before inference) releases once and leaves no timer', () => {
+    const clock = new ManualClock();
+    const lookahead = new Lookahead({ clock, smoothing: 1 });
+    runFrame(lookahead, clock, 0, 4, 15);
+    // Done 3 ms after inference start, long before the 10 ms delay.
+    assert.deepEqual(runFrame(lookahead, clock, 100, 4, 3), [107]);
+    assert.equal(clock.pending, 0);
+    // A frame that fails while decoding: no inferenceStarted, released by done().
+    const releases: number[] = [];
+    const failed = lookahead.begin(() => releases.push(clock.now()));
+    clock.advanceTo(200);
+    failed.done();
+    failed.done();
+    assert.deepEqual(releases, [200]);
+  });
+
+  it('refuses a smoothing outside (0, 1] and a negative margin', () => {
+    assert.throws(() => new Lookahead({ smoothing: 0 }), /'smoothing' must be in \(0, 1\], got 0/);
+    assert.throws(() => new Lookahead({ marginMs: -1 }), /'marginMs' must be >= 0, got -1/);
+  });
+});
