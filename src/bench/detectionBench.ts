@@ -29,6 +29,8 @@ export interface BenchLine {
 
 export interface DetectionBenchResult {
   readonly threads: number;
+  /** inference.spin_wait of both measurements. */
+  readonly spinWait: boolean;
   readonly form: string;
   readonly bare: BenchLine;
   readonly full: BenchLine;
@@ -59,6 +61,8 @@ export async function runDetectionBench(
   const frames = options.frames ?? 200;
   const rounds = options.rounds ?? 4;
   const warmup = options.warmup ?? 10;
+  if (!Number.isInteger(warmup) || warmup < 1)
+    throw new RangeError(`'warmup' must be an integer >= 1, got ${warmup}`);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > frames)
     throw new RangeError(`'rounds' must be an integer in [1, frames], got ${rounds}`);
   const perRound = Math.ceil(frames / rounds);
@@ -79,7 +83,7 @@ export async function runDetectionBench(
     log(
       `${rounds} round(s), each: ${perRound} x session.run on a 300x300 input (bare loop), then a replay of ` +
         `${perRound} 640x480 JPEG frames into an MCAP bag (full path), ${warmup} warm-up frames before each; ` +
-        `${config.inference.threads} thread(s), ${config.detector.modelForm} model`,
+        `${config.inference.threads} thread(s), spin_wait ${config.inference.spinWait}, ${config.detector.modelForm} model`,
     );
     const bare: Block[] = [];
     const full: Block[] = [];
@@ -91,6 +95,7 @@ export async function runDetectionBench(
     const fullLine = line('full replay path (JPEG 640x480 -> MCAP)', full);
     return {
       threads: config.inference.threads,
+      spinWait: config.inference.spinWait,
       form: config.detector.modelForm,
       bare: bareLine,
       full: fullLine,
@@ -144,7 +149,7 @@ async function fullPath(
   warmup: number,
 ): Promise<Block> {
   const latencies: number[] = [];
-  let firstTimed: bigint | undefined;
+  let lastWarmup: bigint | undefined;
   let lastDone = 0n;
   await runReplay({
     bag,
@@ -154,14 +159,17 @@ async function fullPath(
     topics: ['/rear_camera/image_raw/compressed'],
     onWritten: (result, latencyMs) => {
       const index = result.frame.sequence;
-      if (index === warmup) firstTimed = result.frame.receivedAt;
+      const now = process.hrtime.bigint();
+      if (index === warmup - 1) lastWarmup = now;
       if (index >= warmup && index < warmup + frames) {
         latencies.push(latencyMs);
-        lastDone = process.hrtime.bigint();
+        lastDone = now;
       }
     },
   });
-  return { seconds: Number(lastDone - (firstTimed ?? lastDone)) / 1e9, latencies };
+  // From the last warm-up frame written to the last timed one: `frames` frame intervals, as
+  // the bare loop's clock starts when its warm-up is done.
+  return { seconds: Number(lastDone - (lastWarmup ?? lastDone)) / 1e9, latencies };
 }
 
 /** The benchmark's report, one line per measurement. */
@@ -169,7 +177,7 @@ export function formatDetectionBench(result: DetectionBenchResult): string {
   const row = (b: BenchLine): string =>
     `${b.name.padEnd(42)} ${String(b.frames).padStart(6)} ${b.framesPerSecond.toFixed(1).padStart(8)} ${b.latency.p50.toFixed(2).padStart(8)} ${b.latency.p95.toFixed(2).padStart(8)}`;
   return [
-    `detector: ${result.form} model, ${result.threads} intra-op thread(s), ${os.cpus()[0]?.model ?? 'cpu'} x ${os.availableParallelism()}`,
+    `detector: ${result.form} model, ${result.threads} intra-op thread(s), spin_wait ${result.spinWait}, ${os.cpus()[0]?.model ?? 'cpu'} x ${os.availableParallelism()}`,
     `${'measurement'.padEnd(42)} ${'frames'.padStart(6)} ${'fps'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}`,
     row(result.bare),
     row(result.full),

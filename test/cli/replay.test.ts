@@ -199,8 +199,14 @@ describe('replay', function () {
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // Wait until the node is running frames, then interrupt.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Interrupt once frames are being written: the partial output has grown past a few chunks
+    // (a fixed delay would race a fast machine to the end of the bag).
+    const partial = `${output}.partial`;
+    const deadline = Date.now() + 30_000;
+    while ((fs.existsSync(partial) ? fs.statSync(partial).size : 0) < 4 * 2 ** 20) {
+      assert.ok(Date.now() < deadline, `no frames written after 30 s: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130, stderr);
