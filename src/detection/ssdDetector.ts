@@ -27,6 +27,15 @@ export type SsdRawOutputs =
     }
   | { readonly kind: 'all'; readonly boxEncodings: Float32Array; readonly scores: Float32Array };
 
+/** Options of {@link SsdDetector.detect} and infer. */
+export interface DetectOptions {
+  /**
+   * The caller gives up `rgb`: with the model on a worker it is moved there, not copied, and is
+   * empty afterwards. Default false.
+   */
+  readonly transfer?: boolean;
+}
+
 /** Options for {@link SsdDetector.create}. */
 export interface SsdDetectorOptions {
   /** Folder with manifest.json and prepared models. */
@@ -125,7 +134,7 @@ export class SsdDetector {
    * benchmarks and reference checks): with class-agnostic NMS each anchor's best class only,
    * with per-class NMS the whole score matrix.
    */
-  async infer(rgb: Uint8Array): Promise<SsdRawOutputs> {
+  async infer(rgb: Uint8Array, options: DetectOptions = {}): Promise<SsdRawOutputs> {
     const expected = this.width * this.height * 3;
     if (rgb.length !== expected) {
       throw new RangeError(
@@ -140,7 +149,8 @@ export class SsdDetector {
     const outputs = best
       ? ['box_encodings', 'best_scores', 'best_classes']
       : ['box_encodings', 'class_scores'];
-    const run = this.queue.then(() => this.session.run(feeds, outputs));
+    const transferInputs = options.transfer === true;
+    const run = this.queue.then(() => this.session.run(feeds, outputs, { transferInputs }));
     this.queue = run.catch(() => undefined);
     const out = await run;
     const boxEncodings = float32Data(out.box_encodings, 'box_encodings');
@@ -155,10 +165,16 @@ export class SsdDetector {
   }
 
   /** Detections in normalised model-input coordinates. */
-  async detect(rgb: Uint8Array): Promise<SsdDetection[]> {
-    const raw = await this.infer(rgb);
-    // Switched to per-class NMS while the model ran: the best classes are not enough.
-    if (raw.kind === 'best' && this.decoder.options.nms === 'per-class') return this.detect(rgb);
+  async detect(rgb: Uint8Array, options: DetectOptions = {}): Promise<SsdDetection[]> {
+    const raw = await this.infer(rgb, options);
+    if (raw.kind === 'best' && this.decoder.options.nms === 'per-class') {
+      // Switched to per-class NMS while the model ran: the best classes are not enough. Run
+      // again, or, when the input was given up, finish this frame as it started.
+      if (options.transfer !== true) return this.detect(rgb);
+      return this.decoder
+        .withOptions({ nms: 'class-agnostic' })
+        .decodeBest(raw.boxEncodings, raw.bestScores, raw.bestClasses);
+    }
     return this.decode(raw);
   }
 

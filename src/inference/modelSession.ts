@@ -1,3 +1,4 @@
+import type { RunOptions } from './modelRunner.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
@@ -200,6 +201,8 @@ export class ModelSession {
   async run(
     feeds: Record<string, TensorData>,
     outputs?: readonly string[],
+    // Runs on this thread: nothing to move.
+    _options?: RunOptions,
   ): Promise<Record<string, TensorData>> {
     if (this.closed) throw new Error(`model session ${this.path} is closed`);
     const ortFeeds: Record<string, ort.Tensor> = {};

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ModelRunner } from './modelRunner.js';
+import type { ModelRunner, RunOptions } from './modelRunner.js';
 import type { ModelSessionOptions } from './modelSession.js';
 import type { ProviderReport } from './providerReport.js';
 import type { TensorData, TensorSpec } from './tensorData.js';
@@ -83,6 +83,7 @@ export class WorkerModelSession implements ModelRunner {
   run(
     feeds: Record<string, TensorData>,
     outputs?: readonly string[],
+    options: RunOptions = {},
   ): Promise<Record<string, TensorData>> {
     if (this.closing !== undefined)
       return Promise.reject(new Error(`model session ${this.path} is closed`));
@@ -93,7 +94,7 @@ export class WorkerModelSession implements ModelRunner {
       // Runs in flight keep the process alive; an idle worker does not.
       if (this.pending.size === 1) this.worker.ref();
       const message: ToWorker = { type: 'run', id, feeds, outputs };
-      this.worker.postMessage(message);
+      this.worker.postMessage(message, options.transferInputs === true ? wholeBuffers(feeds) : []);
     });
   }
 
@@ -113,7 +114,8 @@ export class WorkerModelSession implements ModelRunner {
     const pending = this.pending.get(message.id);
     if (pending === undefined) return;
     this.pending.delete(message.id);
-    if (this.pending.size === 0) this.worker.unref();
+    // Idle: the worker no longer keeps the process alive, unless close() waits for its exit.
+    if (this.pending.size === 0 && this.closing === undefined) this.worker.unref();
     if (message.type === 'result') pending.resolve(message.outputs);
     else pending.reject(deserializeError(message.error));
   }
@@ -124,4 +126,19 @@ export class WorkerModelSession implements ModelRunner {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
+}
+
+/** The feeds' buffers that their arrays cover whole (a view into a larger buffer is copied). */
+function wholeBuffers(feeds: Record<string, TensorData>): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const { data } of Object.values(feeds)) {
+    const { buffer } = data;
+    if (
+      buffer instanceof ArrayBuffer &&
+      data.byteOffset === 0 &&
+      data.byteLength === buffer.byteLength
+    )
+      buffers.add(buffer);
+  }
+  return [...buffers];
 }

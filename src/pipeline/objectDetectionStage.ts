@@ -83,7 +83,8 @@ export class ObjectDetectionStage implements FrameStage {
 
       hooks.onInferenceStart?.();
       t = performance.now();
-      const raw = await this.detector.detect(input.data);
+      // The input is this frame's own: handed to the model's thread, not copied.
+      const raw = await this.detector.detect(input.data, { transfer: true });
       timings.inferenceMs = performance.now() - t;
 
       t = performance.now();

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { ModelError } from '../../src/errors.js';
 import { ModelSession } from '../../src/inference/modelSession.js';
 import { WorkerModelSession } from '../../src/inference/workerModelSession.js';
 import type { TensorData } from '../../src/inference/tensorData.js';
-import { modelsDir } from '../support/paths.js';
+import { modelsDir, repoRoot } from '../support/paths.js';
 
 const detector = path.join(modelsDir, 'coco_ssd_mobilenet_v2.qdq.onnx');
 
@@ -44,6 +46,62 @@ describe('WorkerModelSession (a model on its own thread)', function () {
       }
     } finally {
       await Promise.all([main.close(), worker.close()]);
+    }
+  });
+
+  it('with transferInputs moves whole input buffers to the worker (detached here) and copies views; outputs as asked', async function () {
+    const worker = await WorkerModelSession.create(detector, { intraOpThreads: 2 });
+    try {
+      const copy = image(4);
+      const expected = await worker.run(copy, ['best_scores']);
+      assert.deepEqual(Object.keys(expected), ['best_scores']);
+
+      const moved = image(4);
+      const result = await worker.run(moved, ['best_scores'], { transferInputs: true });
+      assert.equal(moved.image!.data.length, 0, 'the buffer went to the worker');
+      assert.deepEqual(result.best_scores!.data, expected.best_scores!.data);
+
+      // A view into a larger buffer would take the rest of the buffer along: copied instead.
+      const larger = new Uint8Array(300 * 300 * 3 + 16);
+      larger.set(copy.image!.data as Uint8Array, 16);
+      const view = larger.subarray(16);
+      const fromView = await worker.run(
+        { image: { type: 'uint8', data: view, dims: [1, 300, 300, 3] } },
+        ['best_scores'],
+        { transferInputs: true },
+      );
+      assert.equal(view.length, 300 * 300 * 3, 'a view is copied, not moved');
+      assert.deepEqual(fromView.best_scores!.data, expected.best_scores!.data);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('close() with a run in flight keeps the process alive until the worker has exited', () => {
+    // In a process of its own: nothing else (like mocha's timers) may keep the event loop alive.
+    // The run's result used to un-reference the worker that close() was waiting for, and the
+    // process then ended silently in the middle of close().
+    const script = `
+      import { WorkerModelSession } from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'dist/src/inference/workerModelSession.js')).href)};
+      const session = await WorkerModelSession.create(${JSON.stringify(detector)}, { intraOpThreads: 1 });
+      const feeds = { image: { type: 'uint8', data: new Uint8Array(270000), dims: [1, 300, 300, 3] } };
+      const runs = [session.run(feeds), session.run(feeds)];
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the first run is under way
+      await session.close();
+      await Promise.allSettled(runs);
+      process.stdout.write('closed');
+    `;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-close-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'close.mjs'), script);
+      const child = spawnSync(process.execPath, [path.join(dir, 'close.mjs')], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      assert.equal(child.stdout, 'closed', child.stderr);
+      assert.equal(child.status, 0, child.stderr);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
