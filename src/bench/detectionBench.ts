@@ -10,9 +10,9 @@ import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
 /** Options of {@link runDetectionBench}. */
 export interface DetectionBenchOptions {
   config: AppConfig;
-  /** Frames timed in each measurement, over all rounds. Default 200. */
+  /** Frames timed in each measurement, over all rounds. Default 400. */
   frames?: number;
-  /** Rounds: each times the bare loop, then the full path, on frames/rounds frames. Default 4. */
+  /** Rounds: each times the bare loop, then the full path, on frames/rounds frames. Default 8. */
   rounds?: number;
   /** Untimed frames before each timed block. Default 10. */
   warmup?: number;
@@ -58,8 +58,8 @@ interface Block {
 export async function runDetectionBench(
   options: DetectionBenchOptions,
 ): Promise<DetectionBenchResult> {
-  const frames = options.frames ?? 200;
-  const rounds = options.rounds ?? 4;
+  const frames = options.frames ?? 400;
+  const rounds = options.rounds ?? 8;
   const warmup = options.warmup ?? 10;
   if (!Number.isInteger(warmup) || warmup < 1)
     throw new RangeError(`'warmup' must be an integer >= 1, got ${warmup}`);

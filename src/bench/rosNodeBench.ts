@@ -15,11 +15,11 @@ import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
 /** Options of {@link runRosNodeBench}. */
 export interface RosNodeBenchOptions {
   config: AppConfig;
-  /** Frames of the throughput comparison, over all rounds. Default 200. */
+  /** Frames of the throughput comparison, over all rounds. Default 400. */
   frames?: number;
   /**
    * Rounds: the throughput comparison alternates replay and node this many times, and the
-   * overload run stops this many times to time single frames on the same node. Default 4.
+   * overload run stops this many times to time single frames on the same node. Default 8.
    */
   rounds?: number;
   /** Frames delivered in the overload run (4 cameras x 30 fps). Default 600; the issue's memory check uses 5000. */
@@ -70,8 +70,8 @@ const CAMERAS = ['cam0', 'cam1', 'cam2', 'cam3'];
  * between its blocks to time single frames.
  */
 export async function runRosNodeBench(options: RosNodeBenchOptions): Promise<RosNodeBenchResult> {
-  const frames = options.frames ?? 200;
-  const rounds = options.rounds ?? 4;
+  const frames = options.frames ?? 400;
+  const rounds = options.rounds ?? 8;
   const overloadFrames = options.overloadFrames ?? 600;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > frames || rounds > overloadFrames)
     throw new RangeError(`'rounds' must be an integer in [1, frames], got ${rounds}`);

@@ -17,7 +17,12 @@ export function benchCommand(): Command {
       '--faces <images...>',
       'time the face branch per stage on these images instead (e.g. one with 1 face, one with 5)',
     )
-    .option('--frames <n>', 'frames per measurement', '200')
+    .option('--frames <n>', 'frames per measurement, over all rounds', '400')
+    .option(
+      '--rounds <n>',
+      'the measurements compared alternate this many times (a drifting machine slows both alike)',
+      '8',
+    )
     .option('--threads <n>', 'intra-op threads (default: the config, else the number of cores)')
     .option('--form <form>', "model form: 'qdq' or 'float' (default: the config, else qdq)")
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
@@ -33,6 +38,7 @@ export function benchCommand(): Command {
     .action(
       async (options: {
         frames: string;
+        rounds: string;
         threads?: string;
         form?: string;
         config?: string;
@@ -59,6 +65,11 @@ export function benchCommand(): Command {
         const frames = Number(options.frames);
         if (!Number.isInteger(frames) || frames < 1)
           throw new RangeError(`'--frames' must be an integer >= 1, got ${options.frames}`);
+        const rounds = Number(options.rounds);
+        if (!Number.isInteger(rounds) || rounds < 1 || rounds > frames)
+          throw new RangeError(
+            `'--rounds' must be an integer in [1, --frames], got ${options.rounds}`,
+          );
         const threads =
           options.threads === undefined ? base.inference.threads : Number(options.threads);
         if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
@@ -92,6 +103,7 @@ export function benchCommand(): Command {
           const ros = await runRosNodeBench({
             config,
             frames,
+            rounds,
             overloadFrames,
             log: (line) => process.stderr.write(`${line}\n`),
           });
@@ -101,6 +113,7 @@ export function benchCommand(): Command {
         const result = await runDetectionBench({
           config,
           frames,
+          rounds,
           log: (line) => process.stderr.write(`${line}\n`),
         });
         process.stdout.write(`${formatDetectionBench(result)}\n`);
