@@ -27,8 +27,8 @@ export interface InferenceConfig {
   /**
    * Whether ONNX Runtime's idle pool threads busy-wait for the next piece of work. Default false:
    * in the node and in replay, decoding and publishing share the cores with inference, and a
-   * spinning thread takes their time (measured on 2 cores: the full replay path 4-8% faster
-   * without spinning, the bare model loop ~5% slower). True suits a board where inference has
+   * spinning thread takes their time (measured on 2 cores: the full replay path about 5% faster
+   * without spinning, the bare model loop about 5% slower). True suits a board where inference has
    * the cores to itself.
    */
   readonly spinWait: boolean;

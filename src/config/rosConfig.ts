@@ -58,7 +58,7 @@ export interface NodeBehaviourConfig {
   /**
    * Processing slots across all cameras, in [1, 8]. Default 1: one frame at a time, taken as late
    * as possible, so it is the freshest there is (with `lookahead`, while the previous one
-   * finishes). Measured, 4 cameras at 30 fps on 2 cores: latency p95 47-49 ms with 1 slot and
+   * finishes). Measured, 4 cameras at 30 fps on 2 cores: latency p95 45-55 ms with 1 slot and
    * lookahead, 62-65 ms with 2 slots (a second frame waits for the model).
    */
   readonly concurrency: number;

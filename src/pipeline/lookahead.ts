@@ -38,7 +38,8 @@ export interface LookaheadFrame {
  *
  * Starting the next frame as soon as inference starts would also keep the model busy, but the
  * next frame would then wait for the model for most of an inference time, and that wait is
- * latency (4 cameras at 30 fps: p95 62-65 ms with two frames in flight, 47-49 ms with one).
+ * latency (4 cameras at 30 fps: p95 62-65 ms with two frames in flight, 45-55 ms with one and
+ * this lookahead).
  * Until a frame has been timed, the slot is released only when the frame is done.
  */
 export class Lookahead {
