@@ -1,4 +1,3 @@
-import type { RunOptions } from './modelRunner.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
@@ -16,6 +15,7 @@ import {
 } from './providerReport.js';
 import { sessionFailureReason, unavailableReason } from './providerSupport.js';
 import type { TensorData, TensorSpec } from './tensorData.js';
+import type { RunOptions } from './modelRunner.js';
 
 /** Options for {@link ModelSession.create}. */
 export interface ModelSessionOptions {

@@ -9,6 +9,7 @@ import { matToImageMessage } from '../image/matToImageMessage.js';
 import type { Header } from '../messages/types.js';
 import { MessageTypes } from '../messages/types.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
+import { Lookahead } from '../pipeline/lookahead.js';
 import { latestPerCamera } from '../pipeline/latestPerCamera.js';
 import { maxRatePerCamera } from '../pipeline/maxRatePerCamera.js';
 import type { ImageObserver, ObjectDetectionStage } from '../pipeline/objectDetectionStage.js';
@@ -23,7 +24,6 @@ import type { CameraFrame } from '../sources/cameraFrame.js';
 import { formatStamp } from '../sources/cameraFrame.js';
 import { cameraFrames } from './cameraSubscription.js';
 import { CameraStats } from './cameraStats.js';
-import { Lookahead } from '../pipeline/lookahead.js';
 import { NodeParameters, type NodeSettings } from './nodeParameters.js';
 import { describeSilentTopic, LATCHED_QOS, toRosQos } from './qosProfiles.js';
 import {
