@@ -74,7 +74,9 @@ export async function runRosNodeBench(options: RosNodeBenchOptions): Promise<Ros
   const rounds = options.rounds ?? 8;
   const overloadFrames = options.overloadFrames ?? 600;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > frames || rounds > overloadFrames)
-    throw new RangeError(`'rounds' must be an integer in [1, frames], got ${rounds}`);
+    throw new RangeError(
+      `'rounds' must be an integer in [1, min(frames, overloadFrames)], got ${rounds}`,
+    );
   const perRound = Math.ceil(frames / rounds);
   const warmup = 10;
   const log = options.log ?? (() => undefined);
@@ -364,7 +366,7 @@ async function overloadRun(
   let dropped = 0;
   for (const p of diagnostics.published) {
     const array = p.message as {
-      status: { name: string; values: { key: string; value: string }[] }[];
+      status: { values: { key: string; value: string }[] }[];
     };
     for (const s of array.status)
       dropped += Number(s.values.find((v) => v.key === 'dropped_frames')?.value ?? 0);
