@@ -7,7 +7,7 @@ import { runReplay } from '../cli/replay.js';
 import type { AppConfig } from '../config/detectorConfig.js';
 import type { CompressedImage } from '../messages/types.js';
 import { DetectorNode } from '../ros/detectorNode.js';
-import { FakeNode, realRclClasses } from '../ros/testing/fakeRclnodejs.js';
+import { FakeNode, givenParameters, realRclClasses } from '../ros/testing/fakeRclnodejs.js';
 import { sampleTopics, writeSampleRecording } from '../sample/sampleRecording.js';
 import { BagFrameSource } from '../sources/bagFrameSource.js';
 import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
@@ -219,11 +219,12 @@ async function startNode(
     overrides.set(`cameras.${c}.topic`, `/${c}/image_raw`);
     overrides.set(`cameras.${c}.transport`, 'compressed');
   }
-  const fake = new FakeNode(rcl, 'mobilenet_ros', '/', overrides);
+  const fake = new FakeNode(rcl, 'mobilenet_ros', '/');
   fake.retainPublished = false;
   const node = DetectorNode.create({
     node: fake,
     rcl,
+    overrides: givenParameters(overrides),
     ...(onPublished ? { onPublished } : {}),
     ...(every ? { every } : { every: () => () => undefined }),
   });

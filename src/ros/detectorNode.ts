@@ -25,12 +25,14 @@ import { formatStamp } from '../sources/cameraFrame.js';
 import { cameraFrames } from './cameraSubscription.js';
 import { CameraStats } from './cameraStats.js';
 import { NodeParameters, type NodeSettings } from './nodeParameters.js';
+import type { ResolvedOverride } from './parameterOverrides.js';
 import { describeSilentTopic, LATCHED_QOS, toRosQos } from './qosProfiles.js';
 import {
   subscriberCount,
   toEndpointInfo,
   type RclClasses,
   type RosLogger,
+  type RosMessageType,
   type RosNode,
   type RosPublisher,
 } from './rclApi.js';
@@ -43,6 +45,11 @@ export type DetectorNodeState =
 export interface DetectorNodeOptions {
   node: RosNode;
   rcl: RclClasses;
+  /**
+   * Parameter values given to this node (--params-file, -p, launch), already resolved for its
+   * fully qualified name (resolveParameterOverrides). Default: none, every parameter at its default.
+   */
+  overrides?: ReadonlyMap<string, ResolvedOverride>;
   /** Loads the models at configure. Default: DetectionPipeline.create from the parameters. */
   createPipeline?: (
     config: AppConfig,
@@ -110,7 +117,10 @@ export class DetectorNode {
    * @throws ConfigError naming the parameter when a value is invalid.
    */
   static create(options: DetectorNodeOptions): DetectorNode {
-    return new DetectorNode(options, NodeParameters.declare(options.node, options.rcl));
+    return new DetectorNode(
+      options,
+      NodeParameters.declare(options.node, options.rcl, options.overrides),
+    );
   }
 
   get state(): DetectorNodeState {
@@ -174,9 +184,11 @@ export class DetectorNode {
         this.models?.faces === undefined
           ? undefined
           : {
-              array: node.createPublisher(FACE_MESSAGE_TYPES.faceArray, ros.outputs.facesTopic, {
-                qos: outQos,
-              }),
+              array: node.createPublisher(
+                FACE_MESSAGE_TYPES.faceArray as RosMessageType,
+                ros.outputs.facesTopic,
+                { qos: outQos },
+              ),
               detections: node.createPublisher(
                 MessageTypes.Detection2DArray,
                 ros.outputs.faceDetectionsTopic,

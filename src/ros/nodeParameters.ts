@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/detectorConfig.js';
 import { defaultConfig, parseConfig } from '../config/parseConfig.js';
 import { defaultRosConfig, parseRosConfig, type RosConfig } from '../config/rosConfig.js';
 import { ConfigError } from '../errors.js';
+import { isWildcardKey, type ResolvedOverride } from './parameterOverrides.js';
 import {
   ParameterTypes,
   type RclClasses,
@@ -10,6 +11,9 @@ import {
   type RosParameter,
   type SetParametersResult,
 } from './rclApi.js';
+
+/** Parameters the node has that rclnodejs declares and handles itself (the clock source). */
+const RCL_OWN_PARAMETERS: ReadonlySet<string> = new Set(['use_sim_time']);
 
 /** Value kinds of the parameters this node declares. */
 export type ParameterKind = 'bool' | 'integer' | 'double' | 'string' | 'string_array';
@@ -416,22 +420,32 @@ export class NodeParameters {
   }
 
   /**
-   * Declares every parameter and parses the result.
-   * @throws ConfigError naming the parameter, when a value given to the node is invalid.
+   * Declares every parameter, with the value the node was given where there is one, and parses
+   * the result.
+   * @param overrides the values resolved for this node from --params-file and -p
+   *   (resolveParameterOverrides); rclnodejs's own partial resolution is bypassed.
+   * @throws ConfigError naming the parameter (and the params-file key it came from) when a value
+   *   given to the node is invalid.
    */
-  static declare(node: RosNode, rcl: RclClasses): NodeParameters {
+  static declare(
+    node: RosNode,
+    rcl: RclClasses,
+    overrides: ReadonlyMap<string, ResolvedOverride> = new Map(),
+  ): NodeParameters {
     const params = new NodeParameters(node, rcl, node.getLogger());
-    for (const spec of staticParameterSpecs()) params.declareOne(spec);
+    for (const spec of staticParameterSpecs()) params.declareOne(spec, overrides.get(spec.name));
     const names = params.values.get('cameras.names');
     if (Array.isArray(names)) {
       for (const name of names) {
         // Names are checked by the parser below; only declare well-formed ones.
         if (typeof name === 'string' && /^[a-z][a-z0-9_]*$/.test(name)) {
-          for (const spec of cameraParameterSpecs(name)) params.declareOne(spec);
+          for (const spec of cameraParameterSpecs(name))
+            params.declareOne(spec, overrides.get(spec.name));
         }
       }
     }
     params.current = params.parse(params.values);
+    params.warnUnknown(overrides);
     node.addPreSetParametersCallback((list) => params.preCheck(list));
     node.addOnSetParametersCallback((list) => params.onSet(list));
     return params;
@@ -451,9 +465,9 @@ export class NodeParameters {
     this.listeners.push(listener);
   }
 
-  private declareOne(spec: ParameterSpec): void {
+  private declareOne(spec: ParameterSpec, override: ResolvedOverride | undefined): void {
     const type = KIND_TYPES[spec.kind];
-    const value = spec.defaultValue;
+    const value = override === undefined ? spec.defaultValue : overrideValue(spec, override);
     const defaultValue =
       spec.kind === 'integer'
         ? BigInt(value as number)
@@ -479,12 +493,28 @@ export class NodeParameters {
     );
     if (spec.choices !== undefined)
       descriptor.additionalConstraints = `one of: ${spec.choices.join(', ')}`;
+    // ignoreOverride: the value above already is the resolved override.
     const declared = this.node.declareParameter(
       new this.rcl.Parameter(spec.name, type, defaultValue),
       descriptor,
+      true,
     );
     this.specs.set(spec.name, spec);
     this.values.set(spec.name, normalise(declared.value));
+  }
+
+  /**
+   * A value given under this node's own name (not a wildcard, which other nodes share) that is
+   * no parameter of the node is most likely a typo: say so instead of ignoring it silently.
+   */
+  private warnUnknown(overrides: ReadonlyMap<string, ResolvedOverride>): void {
+    for (const [name, override] of overrides) {
+      if (this.specs.has(name) || RCL_OWN_PARAMETERS.has(name) || isWildcardKey(override.from))
+        continue;
+      this.logger.warn(
+        `ignored parameter '${name}' given for ${override.from}: this node has no such parameter (see config/params.yaml for the list)`,
+      );
+    }
   }
 
   /** Parses flat parameter values as the nested document the config parsers read. */
@@ -500,6 +530,7 @@ export class NodeParameters {
    */
   private preCheck(list: RosParameter[]): RosParameter[] {
     for (const parameter of list) {
+      if (RCL_OWN_PARAMETERS.has(parameter.name)) continue;
       const reason = this.typeOrRangeProblem(parameter, false);
       if (reason !== undefined) {
         this.logger.warn(`refused parameter change: ${reason}`);
@@ -512,6 +543,7 @@ export class NodeParameters {
   private onSet(list: RosParameter[]): SetParametersResult {
     const candidate = new Map(this.values);
     for (const parameter of list) {
+      if (RCL_OWN_PARAMETERS.has(parameter.name)) continue;
       const reason = this.typeOrRangeProblem(parameter, true);
       if (reason !== undefined) return refuse(reason);
       candidate.set(parameter.name, normalise(parameter.value));
@@ -570,6 +602,44 @@ export class NodeParameters {
     }
     return undefined;
   }
+}
+
+/**
+ * The value of an override for this parameter, checked as a run-time change would be (type,
+ * range, choices). An integer is accepted for a double (`threshold: 1` in YAML).
+ * @throws ConfigError naming the parameter, the key it was given under and what is allowed.
+ */
+function overrideValue(
+  spec: ParameterSpec,
+  override: ResolvedOverride,
+): ParameterSpec['defaultValue'] {
+  const where = `parameter '${spec.name}' (given for ${override.from})`;
+  const accepted =
+    override.type === spec.kind || (spec.kind === 'double' && override.type === 'integer');
+  if (!accepted) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `${where} must be ${article(spec.kind)} ${spec.kind}, got ${formatValue(override.value)} (${override.type})`,
+    );
+  }
+  const value = override.value as ParameterSpec['defaultValue'];
+  if (
+    spec.range !== undefined &&
+    typeof value === 'number' &&
+    !(value >= spec.range[0] && value <= spec.range[1])
+  ) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `${where} must be in [${spec.range[0]}, ${spec.range[1]}], got ${formatValue(value)}`,
+    );
+  }
+  if (spec.choices !== undefined && !(typeof value === 'string' && spec.choices.includes(value))) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `${where} must be one of ${spec.choices.map((c) => `'${c}'`).join(', ')}, got ${formatValue(value)}`,
+    );
+  }
+  return value;
 }
 
 function refuse(reason: string): SetParametersResult {

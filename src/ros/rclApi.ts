@@ -25,7 +25,8 @@ export type RosNode = Pick<
 >;
 
 /** What the runner adds on top: spin and destroy. */
-export type RosRunnableNode = RosNode & Pick<rclnodejs.Node, 'spin' | 'destroy'>;
+export type RosRunnableNode = RosNode &
+  Pick<rclnodejs.Node, 'spin' | 'destroy' | 'getFullyQualifiedName'>;
 
 /** Lifecycle transitions of rclnodejs.lifecycle.LifecycleNode that the runner registers. */
 export type RosLifecycleHooks = Pick<
@@ -51,6 +52,13 @@ export type RclModule = RclClasses &
     'init' | 'shutdown' | 'isShutdown' | 'removeSignalHandlers' | 'Node' | 'lifecycle'
   >;
 
+/**
+ * A message type as createPublisher takes it. rclnodejs narrows this to the interfaces it
+ * generated typings for when it was built (types/interfaces.d.ts, written by `npm rebuild
+ * rclnodejs` with ROS sourced), so this package's own messages (mobilenet_ros/msg/*) are in
+ * it only after they were installed and generated; their names are cast to this type.
+ */
+export type RosMessageType = Parameters<RosNode['createPublisher']>[0];
 export type RosPublisher = ReturnType<RosNode['createPublisher']>;
 export type RosSubscription = ReturnType<RosNode['createSubscription']>;
 export type RosParameter = rclnodejs.Parameter;

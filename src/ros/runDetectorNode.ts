@@ -3,8 +3,14 @@ import path from 'node:path';
 import { loadManifest, modelEntry } from '../models/manifest.js';
 import { DetectorNode } from './detectorNode.js';
 import { loadRclnodejs } from './loadRclnodejs.js';
+import { ConfigError } from '../errors.js';
+import { readParameterOverrides } from './nativeParameterOverrides.js';
+import { resolveParameterOverrides, type ResolvedOverride } from './parameterOverrides.js';
 import {
   CallbackReturn,
+  ParameterTypes,
+  type RosParameter,
+  type SetParametersResult,
   type RclModule,
   type RosLifecycleHooks,
   type RosRunnableNode,
@@ -40,7 +46,13 @@ export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Pro
   const logger = node.getLogger();
   let detectorNode: DetectorNode | undefined;
   try {
-    detectorNode = DetectorNode.create({ node, rcl });
+    // Resolved for the name after remapping (__node, __ns, launch's namespace), as rclcpp does.
+    const overrides = resolveParameterOverrides(
+      await readParameterOverrides(node),
+      node.getFullyQualifiedName(),
+    );
+    applySimTime(node, rcl, overrides.get('use_sim_time'));
+    detectorNode = DetectorNode.create({ node, rcl, overrides });
     if (lifecycleNode !== undefined) {
       registerTransitions(lifecycleNode, detectorNode);
       logger.info('lifecycle node: waiting for configure (`ros2 lifecycle set <node> configure`)');
@@ -95,6 +107,35 @@ function registerTransitions(hooks: RosLifecycleHooks, detectorNode: DetectorNod
   hooks.registerOnCleanup(() => enqueue('cleanup', () => detectorNode.cleanup()));
   hooks.registerOnShutdown(() => enqueue('shutdown', () => detectorNode.shutdown()));
   hooks.registerOnError(() => enqueue('error recovery', () => detectorNode.shutdown()));
+}
+
+/**
+ * rclnodejs's clock reads use_sim_time from its own partial view of the overrides when the node
+ * is created; set the resolved value (launch's `use_sim_time:=true` is keyed by the node's full
+ * name, which rclnodejs does not read). Its time source follows the parameter from then on.
+ */
+function applySimTime(
+  node: RosRunnableNode,
+  rcl: RclModule,
+  given: ResolvedOverride | undefined,
+): void {
+  const wanted = given === undefined ? false : given.value;
+  if (typeof wanted !== 'boolean') {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `parameter 'use_sim_time' (given for ${given?.from ?? '?'}) must be a bool, got ${JSON.stringify(wanted)}`,
+    );
+  }
+  if (node.getParameter('use_sim_time').value === wanted) return;
+  const result = (node as unknown as SimTimeSetter).setParameter(
+    new rcl.Parameter('use_sim_time', ParameterTypes.bool, wanted),
+  );
+  if (!result.successful) throw new Error(`could not set use_sim_time: ${result.reason}`);
+}
+
+/** rclnodejs.Node.setParameter (typed in rclnodejs through generated interfaces that may not exist yet). */
+interface SimTimeSetter {
+  setParameter(parameter: RosParameter): SetParametersResult;
 }
 
 /** Synchronous check that the manifest and its model files exist (the checksums are verified when loading). */

@@ -8,7 +8,11 @@ import type {
 } from '../../src/messages/types.js';
 import { rosPreflight } from '../../src/ros/loadRclnodejs.js';
 import { DetectorNode } from '../../src/ros/detectorNode.js';
-import { encodeAgainstDefinition, FakeNode } from '../../src/ros/testing/fakeRclnodejs.js';
+import {
+  encodeAgainstDefinition,
+  FakeNode,
+  givenParameters,
+} from '../../src/ros/testing/fakeRclnodejs.js';
 import {
   harness,
   header,
@@ -199,12 +203,30 @@ describe('DetectorNode on the rclnodejs double', function () {
     assert.equal(detections.published.length, 1, 'nothing published with the detector stage off');
   });
 
+  it("warns about a value given under the node's own name that is no parameter (a typo)", async () => {
+    const r = await rcl();
+    const fake = new FakeNode(r, 'mobilenet_ros', '/');
+    const overrides = new Map([
+      ['detector.score_treshold', { type: 'double' as const, value: 0.3, from: '/mobilenet_ros' }],
+      ['other_nodes_setting', { type: 'bool' as const, value: true, from: '/**' }],
+      ['use_sim_time', { type: 'bool' as const, value: true, from: '/mobilenet_ros' }],
+    ]);
+    DetectorNode.create({ node: fake, rcl: r, overrides });
+    const warnings = fake.logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    assert.deepEqual(warnings.length, 1, warnings.join('\n'));
+    assert.match(
+      warnings[0] ?? '',
+      /ignored parameter 'detector.score_treshold' given for \/mobilenet_ros/,
+    );
+  });
+
   it('refuses invalid start-up parameters with a ConfigError naming the parameter', async () => {
     const r = await rcl();
     const create = (overrides: Record<string, unknown>): DetectorNode =>
       DetectorNode.create({
-        node: new FakeNode(r, 'n', '/', new Map(Object.entries(overrides))),
+        node: new FakeNode(r, 'n', '/'),
         rcl: r,
+        overrides: givenParameters(overrides),
       });
     assert.throws(
       () => create({ 'cameras.names': ['front'] }),
@@ -218,10 +240,25 @@ describe('DetectorNode on the rclnodejs double', function () {
       () => create({ 'cameras.transport': 'h264' }),
       (e: unknown) =>
         e instanceof ConfigError &&
-        /'cameras.transport' must be one of 'raw', 'compressed'/.test(e.message),
+        /parameter 'cameras.transport' \(given for \/\*\*\) must be one of 'raw', 'compressed', got "h264"/.test(
+          e.message,
+        ),
     );
-    // Out of the descriptor's range: rclnodejs's own check refuses the override.
-    assert.throws(() => create({ 'detector.score_threshold': 2.0 }), /out of range|range/i);
+    // Out of the descriptor's range, or of another type: refused with the parameter named.
+    assert.throws(
+      () => create({ 'detector.score_threshold': 2.0 }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /'detector.score_threshold' .* must be in \[0, 1\], got 2/.test(e.message),
+    );
+    assert.throws(
+      () => create({ 'inference.threads': 'two' }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /'inference.threads' .* must be an integer, got "two" \(string\)/.test(e.message),
+    );
+    // An integer is accepted where a double is declared (YAML `score_threshold: 1`).
+    assert.equal(create({ 'detector.score_threshold': 1 }).settings.app.detector.scoreThreshold, 1);
   });
 
   it('goes through the lifecycle: configure loads, activate subscribes, deactivate stops, cleanup frees', async () => {

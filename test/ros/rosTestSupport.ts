@@ -6,7 +6,7 @@ import type { CompressedImage, Header, Image } from '../../src/messages/types.js
 import { DetectorNode } from '../../src/ros/detectorNode.js';
 import type { RclClasses } from '../../src/ros/rclApi.js';
 import { fixturesDir } from '../support/paths.js';
-import { FakeNode, realRclClasses } from '../../src/ros/testing/fakeRclnodejs.js';
+import { FakeNode, givenParameters, realRclClasses } from '../../src/ros/testing/fakeRclnodejs.js';
 
 let classes: RclClasses | undefined;
 
@@ -29,12 +29,13 @@ export async function harness(
   namespace = '/',
 ): Promise<Harness> {
   const r = await rcl();
-  const fake = new FakeNode(r, 'mobilenet_ros', namespace, new Map(Object.entries(overrides)));
+  const fake = new FakeNode(r, 'mobilenet_ros', namespace);
   const clock = { ms: 0 };
   let ticker: (() => void) | undefined;
   const node = DetectorNode.create({
     node: fake,
     rcl: r,
+    overrides: givenParameters(overrides),
     now: () => clock.ms,
     every: (_period, tick) => {
       ticker = tick;

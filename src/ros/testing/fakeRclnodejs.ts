@@ -18,14 +18,46 @@ import { MessageRegistry } from '../../messages/messageRegistry.js';
 import type {
   RclClasses,
   RosLogger,
+  RosMessageType,
   RosNode,
   RosRunnableNode,
   TopicEndpointInfo,
 } from '../rclApi.js';
+import type { OverrideValue, ResolvedOverride } from '../parameterOverrides.js';
 
-type TypeClass = rclnodejs.TypeClass;
+/** A message type as the node passes it (rclApi.ts: narrowed once rclnodejs generated its typings). */
+type TypeClass = RosMessageType;
 type SubscriptionCallback =
   rclnodejs.SubscriptionCallback<TypeClass> | rclnodejs.SubscriptionWithRawMessageCallback;
+
+/**
+ * Parameter values as a params file keyed `/**` would give them, in the form the node takes
+ * them (DetectorNodeOptions.overrides). Numbers that are integers count as YAML integers, which
+ * the node also accepts for doubles; bigints are integers.
+ */
+export function givenParameters(
+  values: Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown>,
+): Map<string, ResolvedOverride> {
+  const entries: [string, unknown][] =
+    values instanceof Map ? [...(values as ReadonlyMap<string, unknown>)] : Object.entries(values);
+  return new Map(
+    entries.map(([name, value]): [string, ResolvedOverride] => [
+      name,
+      { ...overrideOf(value), from: '/**' },
+    ]),
+  );
+}
+
+function overrideOf(value: unknown): OverrideValue {
+  if (typeof value === 'boolean') return { type: 'bool', value };
+  if (typeof value === 'bigint') return { type: 'integer', value: Number(value) };
+  if (typeof value === 'number')
+    return { type: Number.isInteger(value) ? 'integer' : 'double', value };
+  if (typeof value === 'string') return { type: 'string', value };
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return { type: 'string_array', value };
+  throw new TypeError(`no parameter type for ${JSON.stringify(value)}`);
+}
 
 /** rclnodejs's real pure-JS Parameter, ParameterDescriptor, ranges and QoS (no binding needed). */
 export async function realRclClasses(): Promise<RclClasses> {
@@ -262,8 +294,6 @@ export class FakeNode implements RosRunnableNode {
     private readonly rcl: RclClasses,
     private readonly nodeName = 'mobilenet_ros',
     private readonly nodeNamespace = '/',
-    /** Parameter overrides by name, as a params file would give them. */
-    private readonly overrides: ReadonlyMap<string, unknown> = new Map(),
   ) {
     this.logger = new FakeLogger(nodeName);
   }
@@ -273,6 +303,9 @@ export class FakeNode implements RosRunnableNode {
   }
   namespace(): string {
     return this.nodeNamespace;
+  }
+  getFullyQualifiedName(): string {
+    return `${this.nodeNamespace.replace(/\/$/, '')}/${this.nodeName}`;
   }
   getLogger(): RosLogger {
     return this.logger;
@@ -331,20 +364,16 @@ export class FakeNode implements RosRunnableNode {
   declareParameter(
     parameter: rclnodejs.Parameter,
     descriptor?: rclnodejs.ParameterDescriptor,
+    ignoreOverride = false,
   ): rclnodejs.Parameter {
+    // The node resolves its overrides itself (parameterOverrides.ts) and passes them as values.
+    if (!ignoreOverride) throw new Error('the node must declare with ignoreOverride = true');
     if (this.parameters.has(parameter.name))
       throw new Error(`parameter ${parameter.name} already declared`);
     if (descriptor === undefined)
       throw new Error('the node must declare parameters with descriptors');
     descriptor.validate();
-    let value = parameter;
-    if (this.overrides.has(parameter.name)) {
-      value = new this.rcl.Parameter(
-        parameter.name,
-        parameter.type,
-        this.overrides.get(parameter.name),
-      );
-    }
+    const value = parameter;
     descriptor.validateParameter(value);
     this.parameters.set(value.name, value);
     this.descriptors.set(value.name, descriptor);
@@ -394,7 +423,9 @@ export class FakeNode implements RosRunnableNode {
       }
     }
     for (const callback of this.onSet) {
-      const result = callback(list) as SetResult;
+      // unknown first: rclnodejs types the result only once it generated its interfaces.
+      const answer: unknown = callback(list);
+      const result = answer as SetResult;
       if (!result.successful) return result;
     }
     for (const parameter of list) this.parameters.set(parameter.name, parameter);
