@@ -49,7 +49,14 @@ export type RclClasses = Pick<
 export type RclModule = RclClasses &
   Pick<
     typeof rclnodejs,
-    'init' | 'shutdown' | 'isShutdown' | 'removeSignalHandlers' | 'Node' | 'lifecycle'
+    | 'init'
+    | 'shutdown'
+    | 'isShutdown'
+    | 'removeSignalHandlers'
+    | 'Node'
+    | 'NodeOptions'
+    | 'DistroUtils'
+    | 'lifecycle'
   >;
 
 /**

@@ -12,6 +12,7 @@ import {
   type RosParameter,
   type SetParametersResult,
   type RclModule,
+  type RosLogger,
   type RosLifecycleHooks,
   type RosRunnableNode,
 } from './rclApi.js';
@@ -40,9 +41,13 @@ export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Pro
   // We shut down ourselves (in order, awaiting the model's release) instead of rclnodejs's SIGINT handler.
   rcl.removeSignalHandlers();
   const name = options.nodeName ?? 'mobilenet_ros';
+  const nodeOptions = rosoutOptions(rcl);
   const lifecycleNode =
-    options.lifecycle === true ? new rcl.lifecycle.LifecycleNode(name) : undefined;
-  const node: RosRunnableNode = lifecycleNode ?? new rcl.Node(name);
+    options.lifecycle === true
+      ? new rcl.lifecycle.LifecycleNode(name, undefined, undefined, nodeOptions)
+      : undefined;
+  const node: RosRunnableNode =
+    lifecycleNode ?? new rcl.Node(name, undefined, undefined, nodeOptions);
   const logger = node.getLogger();
   let detectorNode: DetectorNode | undefined;
   try {
@@ -63,6 +68,7 @@ export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Pro
     node.spin();
     await (options.stop ?? signalled());
     logger.info('shutting down');
+    exitIfStuck(SHUTDOWN_DEADLINE_MS, logger);
   } finally {
     await detectorNode?.shutdown();
     node.destroy();
@@ -150,14 +156,43 @@ function checkModelFiles(modelsDir: string): void {
   }
 }
 
+/**
+ * The first SIGINT or SIGTERM. The handlers stay installed: `ros2 launch` stopped with Ctrl-C
+ * delivers SIGINT twice (to the process group, then forwarded by launch), and the second must
+ * not kill the node half way through its orderly shutdown.
+ */
 function signalled(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    let first: NodeJS.Signals | undefined;
     const on = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
+      if (first !== undefined) return; // already stopping
+      first = signal;
       resolve(signal);
     };
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
   });
+}
+
+/** launch escalates to SIGTERM after 5 s and then SIGKILL; stop on our own before that. */
+const SHUTDOWN_DEADLINE_MS = 4000;
+
+/** Exits with status 1 if the orderly shutdown has not ended the process by the deadline. */
+function exitIfStuck(deadlineMs: number, logger: RosLogger): void {
+  setTimeout(() => {
+    logger.error(`shutdown did not finish within ${deadlineMs / 1000} s; exiting anyway`);
+    process.exit(1);
+  }, deadlineMs).unref();
+}
+
+/**
+ * Node options with rosout set up once. On Humble, rcl_node_init creates the node's /rosout
+ * publisher itself and rclnodejs creates it a second time, which makes rcl warn "Publisher
+ * already registered for provided node name" (as if two nodes shared the name); from Iron on,
+ * rcl leaves it to the client library. So rclnodejs's own rosout set-up is skipped on Humble.
+ */
+function rosoutOptions(rcl: RclModule): InstanceType<RclModule['NodeOptions']> {
+  const nodeOptions = new rcl.NodeOptions();
+  nodeOptions.enableRosout = rcl.DistroUtils.getDistroId() > rcl.DistroUtils.getDistroId('humble');
+  return nodeOptions;
 }
