@@ -28,15 +28,15 @@ export type RosNode = Pick<
 export type RosRunnableNode = RosNode &
   Pick<rclnodejs.Node, 'spin' | 'destroy' | 'getFullyQualifiedName'>;
 
-/** Lifecycle transitions of rclnodejs.lifecycle.LifecycleNode that the runner registers. */
-export type RosLifecycleHooks = Pick<
+/** What the lifecycle server uses of rclnodejs.lifecycle.LifecycleNode: its state and callbacks. */
+export type RosLifecycleNode = Pick<
   rclnodejs.lifecycle.LifecycleNode,
+  | 'currentState'
   | 'registerOnConfigure'
   | 'registerOnActivate'
   | 'registerOnDeactivate'
   | 'registerOnCleanup'
   | 'registerOnShutdown'
-  | 'registerOnError'
 >;
 
 /** The classes of the rclnodejs module the node constructs (pure JavaScript in rclnodejs: no binding needed). */

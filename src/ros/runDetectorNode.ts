@@ -1,19 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { loadManifest, modelEntry } from '../models/manifest.js';
 import { DetectorNode } from './detectorNode.js';
+import { serveLifecycle } from './lifecycleTransitions.js';
 import { loadRclnodejs } from './loadRclnodejs.js';
 import { ConfigError } from '../errors.js';
 import { readParameterOverrides } from './nativeParameterOverrides.js';
 import { resolveParameterOverrides, type ResolvedOverride } from './parameterOverrides.js';
 import {
-  CallbackReturn,
   ParameterTypes,
   type RosParameter,
   type SetParametersResult,
   type RclModule,
   type RosLogger,
-  type RosLifecycleHooks,
   type RosRunnableNode,
 } from './rclApi.js';
 
@@ -59,7 +55,7 @@ export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Pro
     applySimTime(node, rcl, overrides.get('use_sim_time'));
     detectorNode = DetectorNode.create({ node, rcl, overrides });
     if (lifecycleNode !== undefined) {
-      registerTransitions(lifecycleNode, detectorNode);
+      serveLifecycle(lifecycleNode, detectorNode, logger);
       logger.info('lifecycle node: waiting for configure (`ros2 lifecycle set <node> configure`)');
     } else {
       await detectorNode.configure();
@@ -74,46 +70,22 @@ export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Pro
     node.destroy();
     if (!rcl.isShutdown()) rcl.shutdown();
   }
+  if (options.stop === undefined) await absorbForwardedSignal();
   return 0;
 }
 
 /**
- * Lifecycle callbacks are synchronous in rclnodejs, but loading the model is not: configure
- * checks synchronously that the model files exist (failing the transition if not) and loads in
- * the background; later transitions queue behind it, so activate subscribes once the model is
- * ready.
+ * Ctrl-C on `ros2 launch` reaches the node twice within milliseconds: once through the process
+ * group and once forwarded by launch. When shutting down is quicker than that (a finalized
+ * lifecycle node), the second one would land while the process is already exiting, when Node
+ * has restored the default action, and kill it with status -2 instead of 0. Waiting a moment
+ * with the handlers still installed takes it in.
  */
-function registerTransitions(hooks: RosLifecycleHooks, detectorNode: DetectorNode): void {
-  let queue: Promise<void> = Promise.resolve();
-  const logger = (message: string): void => {
-    process.stderr.write(`mobilenet_ros: ${message}\n`);
-  };
-  const enqueue = (
-    what: string,
-    work: () => Promise<void> | void,
-  ): typeof CallbackReturn.success => {
-    queue = queue
-      .then(work)
-      .catch((error: unknown) =>
-        logger(`${what} failed: ${error instanceof Error ? error.message : String(error)}`),
-      );
-    return CallbackReturn.success;
-  };
-  hooks.registerOnConfigure(() => {
-    try {
-      checkModelFiles(detectorNode.settings.app.modelsDir);
-    } catch (error) {
-      logger(`configure failed: ${error instanceof Error ? error.message : String(error)}`);
-      return CallbackReturn.failure;
-    }
-    return enqueue('configure', () => detectorNode.configure());
-  });
-  hooks.registerOnActivate(() => enqueue('activate', () => detectorNode.activate()));
-  hooks.registerOnDeactivate(() => enqueue('deactivate', () => detectorNode.deactivate()));
-  hooks.registerOnCleanup(() => enqueue('cleanup', () => detectorNode.cleanup()));
-  hooks.registerOnShutdown(() => enqueue('shutdown', () => detectorNode.shutdown()));
-  hooks.registerOnError(() => enqueue('error recovery', () => detectorNode.shutdown()));
+function absorbForwardedSignal(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, FORWARDED_SIGNAL_WAIT_MS));
 }
+
+const FORWARDED_SIGNAL_WAIT_MS = 300;
 
 /**
  * rclnodejs's clock reads use_sim_time from its own partial view of the overrides when the node
@@ -142,18 +114,6 @@ function applySimTime(
 /** rclnodejs.Node.setParameter (typed in rclnodejs through generated interfaces that may not exist yet). */
 interface SimTimeSetter {
   setParameter(parameter: RosParameter): SetParametersResult;
-}
-
-/** Synchronous check that the manifest and its model files exist (the checksums are verified when loading). */
-function checkModelFiles(modelsDir: string): void {
-  const entry = modelEntry(loadManifest(modelsDir), 'coco_detector');
-  for (const { file } of Object.values(entry.outputs)) {
-    if (!fs.existsSync(path.join(modelsDir, file))) {
-      throw new Error(
-        `model file ${path.join(modelsDir, file)} is missing; run \`mobilenet-ros models prepare\``,
-      );
-    }
-  }
 }
 
 /**
