@@ -26,7 +26,7 @@ export type RosNode = Pick<
 
 /** What the runner adds on top: spin and destroy. */
 export type RosRunnableNode = RosNode &
-  Pick<rclnodejs.Node, 'spin' | 'destroy' | 'getFullyQualifiedName'>;
+  Pick<rclnodejs.Node, 'spin' | 'destroy' | 'getFullyQualifiedName' | 'getClock'>;
 
 /** What the lifecycle server uses of rclnodejs.lifecycle.LifecycleNode: its state and callbacks. */
 export type RosLifecycleNode = Pick<
@@ -56,6 +56,7 @@ export type RclModule = RclClasses &
     | 'Node'
     | 'NodeOptions'
     | 'DistroUtils'
+    | 'Time'
     | 'lifecycle'
   >;
 

@@ -1,5 +1,6 @@
 import { DetectorNode } from './detectorNode.js';
 import { serveLifecycle } from './lifecycleTransitions.js';
+import { followSimClock } from './simClock.js';
 import { loadRclnodejs } from './loadRclnodejs.js';
 import { ConfigError } from '../errors.js';
 import { readParameterOverrides } from './nativeParameterOverrides.js';
@@ -32,6 +33,8 @@ export interface RunDetectorNodeOptions {
  * sessions released, rcl shut down). Resolves with the exit status (0).
  */
 export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Promise<number> {
+  // Listen first: a SIGINT/SIGTERM while the models load must stop the node in order too.
+  const stop = options.stop ?? signalled();
   const rcl = options.rcl ?? (await loadRclnodejs());
   await rcl.init(undefined, options.argv ?? process.argv);
   // We shut down ourselves (in order, awaiting the model's release) instead of rclnodejs's SIGINT handler.
@@ -52,7 +55,7 @@ export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Pro
       await readParameterOverrides(node),
       node.getFullyQualifiedName(),
     );
-    applySimTime(node, rcl, overrides.get('use_sim_time'));
+    if (applySimTime(node, rcl, overrides.get('use_sim_time'))) followSimClock(node, rcl);
     detectorNode = DetectorNode.create({ node, rcl, overrides });
     if (lifecycleNode !== undefined) {
       serveLifecycle(lifecycleNode, detectorNode, logger);
@@ -62,7 +65,7 @@ export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Pro
       detectorNode.activate();
     }
     node.spin();
-    await (options.stop ?? signalled());
+    await stop;
     logger.info('shutting down');
     exitIfStuck(SHUTDOWN_DEADLINE_MS, logger);
   } finally {
@@ -91,12 +94,13 @@ const FORWARDED_SIGNAL_WAIT_MS = 300;
  * rclnodejs's clock reads use_sim_time from its own partial view of the overrides when the node
  * is created; set the resolved value (launch's `use_sim_time:=true` is keyed by the node's full
  * name, which rclnodejs does not read). Its time source follows the parameter from then on.
+ * Returns whether simulated time is on.
  */
 function applySimTime(
   node: RosRunnableNode,
   rcl: RclModule,
   given: ResolvedOverride | undefined,
-): void {
+): boolean {
   const wanted = given === undefined ? false : given.value;
   if (typeof wanted !== 'boolean') {
     throw new ConfigError(
@@ -104,11 +108,12 @@ function applySimTime(
       `parameter 'use_sim_time' (given for ${given?.from ?? '?'}) must be a bool, got ${JSON.stringify(wanted)}`,
     );
   }
-  if (node.getParameter('use_sim_time').value === wanted) return;
+  if (node.getParameter('use_sim_time').value === wanted) return wanted;
   const result = (node as unknown as SimTimeSetter).setParameter(
     new rcl.Parameter('use_sim_time', ParameterTypes.bool, wanted),
   );
   if (!result.successful) throw new Error(`could not set use_sim_time: ${result.reason}`);
+  return wanted;
 }
 
 /** rclnodejs.Node.setParameter (typed in rclnodejs through generated interfaces that may not exist yet). */

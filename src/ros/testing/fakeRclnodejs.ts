@@ -304,6 +304,9 @@ export class FakeNode implements RosRunnableNode {
   namespace(): string {
     return this.nodeNamespace;
   }
+  getClock(): rclnodejs.Clock {
+    throw new Error('the node reads the clock through now(); only simulated time uses getClock');
+  }
   getFullyQualifiedName(): string {
     return `${this.nodeNamespace.replace(/\/$/, '')}/${this.nodeName}`;
   }
