@@ -110,7 +110,7 @@ export function subscriberCount(publisher: RosPublisher): number {
   return typeof count === 'number' ? count : 0;
 }
 
-/** One entry of getPublishersInfoByTopic (rclnodejs's rcl_utilities.cpp ConvertToJSTopicEndpoint; typed `object` there). */
+/** One entry of getPublishersInfoByTopic, as this package uses it (typed `object` in rclnodejs). */
 export interface TopicEndpointInfo {
   readonly node_name: string;
   readonly node_namespace: string;
@@ -123,15 +123,23 @@ export interface TopicEndpointInfo {
   };
 }
 
-/** Reads an endpoint info object defensively (the typings say only `object`). */
+/**
+ * Reads an endpoint info object defensively. rclnodejs's binding (rcl_utilities.cpp,
+ * ConvertToJSTopicEndpoint) names the QoS `qos_profile`; the real graph showed it (the test double
+ * had said `qos`, and the QoS warning never fired on a robot).
+ */
 export function toEndpointInfo(value: object): TopicEndpointInfo | undefined {
-  const v = value as Partial<TopicEndpointInfo>;
-  if (typeof v.node_name !== 'string' || typeof v.qos !== 'object' || v.qos === null)
+  const v = value as Partial<Omit<TopicEndpointInfo, 'qos'>> & { qos_profile?: unknown };
+  if (
+    typeof v.node_name !== 'string' ||
+    typeof v.qos_profile !== 'object' ||
+    v.qos_profile === null
+  )
     return undefined;
   return {
     node_name: v.node_name,
     node_namespace: typeof v.node_namespace === 'string' ? v.node_namespace : '',
     topic_type: typeof v.topic_type === 'string' ? v.topic_type : '',
-    qos: v.qos,
+    qos: v.qos_profile as TopicEndpointInfo['qos'],
   };
 }

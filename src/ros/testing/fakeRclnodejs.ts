@@ -435,8 +435,12 @@ export class FakeNode implements RosRunnableNode {
     return { successful: true, reason: '' };
   }
 
+  /** In the shape of rclnodejs's binding: the QoS under `qos_profile`. */
   getPublishersInfoByTopic(topic: string): object[] {
-    return this.graphPublishers.get(topic) ?? [];
+    return (this.graphPublishers.get(topic) ?? []).map(({ qos, ...rest }) => ({
+      ...rest,
+      qos_profile: qos,
+    }));
   }
 
   resolveTopicName(topic: string): string {

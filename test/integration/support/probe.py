@@ -8,7 +8,7 @@ included.
 
 QOS is `reliability,durability,depth`, e.g. `best_effort,volatile,1` (default reliable,volatile,10).
 `sub` prints {"ready": true} once subscribed, then {"topic": ..., "msg": {...}} per message;
-arrays longer than 64 items are replaced by their length ({"len": n}). It stops on SIGINT.
+arrays longer than 100 items are replaced by their length ({"len": n}). It stops on SIGINT.
 A `pub` spec is a JSON list of messages ({"field": value} as rosidl_runtime_py sets them; a
 "data_hex" or "data_file" key fills `data`), sent `period_s` apart after `wait_subscribers`
 subscribers matched.
@@ -22,7 +22,6 @@ import time
 import rclpy
 from rclpy.node import Node
 from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy
-from rosidl_runtime_py.convert import message_to_ordereddict
 from rosidl_runtime_py.set_message import set_message_fields
 from rosidl_runtime_py.utilities import get_message
 
@@ -42,14 +41,19 @@ def endpoint(arg):
     return topic, get_message(type_name), qos_from(qos)
 
 
-def shorten(value):
-    if isinstance(value, dict):
-        return {k: shorten(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)) or hasattr(value, 'tolist'):
-        items = list(value)
-        return {'len': len(items)} if len(items) > 64 else [shorten(v) for v in items]
-    if isinstance(value, bytes):
-        return {'len': len(value)}
+def to_plain(value):
+    """A message as JSON-ready data; sequences over 100 items become {"len": n} without being
+    copied (an overlay Image's 921,600 bytes would stall this subscriber and lose messages)."""
+    if hasattr(value, 'get_fields_and_field_types'):
+        return {name: to_plain(getattr(value, name)) for name in value.get_fields_and_field_types()}
+    if isinstance(value, bytes) and len(value) == 1:
+        return value[0]  # a `byte` field (DiagnosticStatus.level)
+    if hasattr(value, 'item') and not hasattr(value, '__len__'):
+        value = value.item()  # a numpy scalar
+    if isinstance(value, (list, tuple, bytes, bytearray)) or hasattr(value, '__len__') and not isinstance(value, str):
+        if len(value) > 100:
+            return {'len': len(value)}
+        return [to_plain(v) for v in value]
     if isinstance(value, float) and value != value:
         return None
     return value
@@ -64,7 +68,7 @@ def run_sub(node, args):
     for arg in args:
         topic, cls, qos = endpoint(arg)
         node.create_subscription(
-            cls, topic, lambda msg, t=topic: emit({'topic': t, 'msg': shorten(message_to_ordereddict(msg))}), qos)
+            cls, topic, lambda msg, t=topic: emit({'topic': t, 'msg': to_plain(msg)}), qos)
     emit({'ready': True})
     rclpy.spin(node)
 
