@@ -410,6 +410,8 @@ export class NodeParameters {
   private values = new Map<string, unknown>();
   private current: NodeSettings;
   private readonly listeners: SettingsListener[] = [];
+  /** A refusal found by preCheck, for onSet of the same set to return (see preCheck). */
+  private pendingRefusal: string | undefined;
 
   private constructor(
     private readonly node: RosNode,
@@ -525,22 +527,31 @@ export class NodeParameters {
   }
 
   /**
-   * Before rclnodejs checks types and ranges against the descriptors (and refuses with a
-   * generic reason), log the precise reason and refuse. Anything else goes on to onSet.
+   * rclnodejs checks a change against the descriptors (read-only, type, range) between the
+   * pre-set and the on-set callbacks, and refuses a bad type or range with a reason that says
+   * nothing ("Parameter x does  not readonly", measured with `ros2 param set` on a real graph).
+   * So the check is made here first: a bad value is logged, replaced by the parameter's current
+   * value so the descriptor check passes, and the on-set callback that rclnodejs calls next in
+   * the same set refuses it with the reason, which `ros2 param set` then prints.
    */
   private preCheck(list: RosParameter[]): RosParameter[] {
+    this.pendingRefusal = undefined;
     for (const parameter of list) {
       if (RCL_OWN_PARAMETERS.has(parameter.name)) continue;
-      const reason = this.typeOrRangeProblem(parameter, false);
+      const reason = this.typeOrRangeProblem(parameter, true);
       if (reason !== undefined) {
         this.logger.warn(`refused parameter change: ${reason}`);
-        return [];
+        this.pendingRefusal = reason;
+        return list.map((p) => (this.specs.has(p.name) ? this.node.getParameter(p.name) : p));
       }
     }
     return list;
   }
 
   private onSet(list: RosParameter[]): SetParametersResult {
+    const refusal = this.pendingRefusal;
+    this.pendingRefusal = undefined;
+    if (refusal !== undefined) return refuse(refusal);
     const candidate = new Map(this.values);
     for (const parameter of list) {
       if (RCL_OWN_PARAMETERS.has(parameter.name)) continue;

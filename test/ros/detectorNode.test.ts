@@ -166,10 +166,14 @@ describe('DetectorNode on the rclnodejs double', function () {
     const labels = fake.publisher('/detections/labels');
     const refusedRange = fake.setParameter('detector.score_threshold', 1.5);
     assert.equal(refusedRange.successful, false);
+    // The reason reaches the caller (`ros2 param set` prints it) and the log.
+    assert.match(refusedRange.reason, /'detector.score_threshold' must be in \[0, 1\], got 1.5/);
     assert.match(
       fake.logger.lines.map((l) => l.message).join('\n'),
       /'detector.score_threshold' must be in \[0, 1\], got 1.5/,
     );
+    const refusedType = fake.setParameter('detector.max_detections', 'many');
+    assert.match(refusedType.reason, /'detector.max_detections' must be an integer, got "many"/);
     assert.equal(fake.getParameter('detector.score_threshold').value, 0.5);
 
     const refusedChoice = fake.setParameter('detector.nms', 'sometimes');
