@@ -35,6 +35,7 @@ import {
   type RosMessageType,
   type RosNode,
   type RosPublisher,
+  type RosQoS,
 } from './rclApi.js';
 
 /** Where the node is in its lifecycle (the managed-node states it goes through). */
@@ -184,11 +185,7 @@ export class DetectorNode {
         this.models?.faces === undefined
           ? undefined
           : {
-              array: node.createPublisher(
-                FACE_MESSAGE_TYPES.faceArray as RosMessageType,
-                ros.outputs.facesTopic,
-                { qos: outQos },
-              ),
+              array: faceArrayPublisher(node, ros.outputs.facesTopic, outQos),
               detections: node.createPublisher(
                 MessageTypes.Detection2DArray,
                 ros.outputs.faceDetectionsTopic,
@@ -382,7 +379,8 @@ export class DetectorNode {
     if (publisher === undefined || subscriberCount(publisher) === 0) return;
     const drawn = annotateDetections(image, result.detections);
     try {
-      publisher.publish(matToImageMessage(drawn, result.frame.header, 'bgr8'));
+      const message = matToImageMessage(drawn, result.frame.header, 'bgr8');
+      publisher.publish({ ...message, data: startingAtZero(message.data) });
     } finally {
       drawn.release();
     }
@@ -453,6 +451,33 @@ export class DetectorNode {
       );
     }
   }
+}
+
+/**
+ * The FaceArray publisher. rclnodejs knows this package's messages only once they were generated
+ * for it, which `colcon build` does at install time; name that instead of rclnodejs's bare
+ * "The message required does not exist".
+ */
+function faceArrayPublisher(node: RosNode, topic: string, qos: RosQoS): RosPublisher {
+  try {
+    return node.createPublisher(FACE_MESSAGE_TYPES.faceArray as RosMessageType, topic, { qos });
+  } catch (error) {
+    throw new Error(
+      `cannot publish ${FACE_MESSAGE_TYPES.faceArray}: rclnodejs has no class for it (${errorText(error)}). ` +
+        'Build the package with colcon and source its install/setup.bash (the install step generates the classes), ' +
+        'or run without the face branch (faces.enabled:=false)',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The bytes of a typed array as one that starts at offset 0 of its buffer: rclnodejs 2.2 ignores
+ * a typed array's byteOffset when it serialises (measured: a view at offset 4 arrived as the 4
+ * bytes before it), so a view is copied; a whole buffer is passed as it is.
+ */
+function startingAtZero(data: Uint8Array): Uint8Array {
+  return data.byteOffset === 0 ? data : data.slice();
 }
 
 function defaultEvery(periodMs: number, tick: () => void): () => void {

@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeRos, Graph, sampleBags, sleep, type Probe } from './support/rosGraph.js';
+import {
+  describeRos,
+  graphPerTest,
+  PLAY,
+  sampleBags,
+  sleep,
+  type Probe,
+} from './support/rosGraph.js';
 
 /** The sample recording's frames: 30 per camera, 100 ms apart, the compressed one 50 ms later. */
 const START_SEC = 1_700_000_000;
@@ -16,12 +23,6 @@ function expectedStamps(camera: 'front' | 'rear'): string[] {
     return `${sec}.${String(ns % 1e9).padStart(9, '0')}`;
   });
 }
-
-/**
- * Half speed, after a second for discovery: rosbag2 does not wait for subscribers, so a first
- * frame sent before the node's subscription matched would be lost on the way, not by the node.
- */
-const PLAY = ['--rate', '0.5', '--delay', '1'];
 
 interface Stamped {
   header: { stamp: { sec: number; nanosec: number }; frame_id: string };
@@ -47,18 +48,12 @@ function stampsFrom(probe: Probe, topic: string, frameId: string): string[] {
 
 describeRos('ros2 launch mobilenet_ros', function () {
   this.timeout(120000);
-  let graph: Graph;
-  beforeEach(() => {
-    graph = new Graph();
-  });
-  afterEach(async () => {
-    await graph.close();
-  });
+  const graph = graphPerTest();
 
   for (const file of ['detector.launch.py', 'detector.launch.xml']) {
     it(`${file}: image_topic, transport and namespace; one detection message per played frame with its header; Ctrl-C stops it cleanly`, async () => {
       const { cameras } = await sampleBags();
-      const launch = graph.launch(file, [
+      const launch = graph().launch(file, [
         'image_topic:=/rear_camera/image_raw',
         'transport:=compressed',
         'namespace:=robot1',
@@ -67,12 +62,12 @@ describeRos('ros2 launch mobilenet_ros', function () {
         /active: camera <- \/rear_camera\/image_raw\/compressed .*detections -> \/robot1\/detections/,
         60000,
       );
-      const probe = await graph.subscribe([
+      const probe = await graph().subscribe([
         '/robot1/detections=vision_msgs/msg/Detection2DArray',
         // /rosout is transient local: the node's start-up lines are there for a late reader.
         '/rosout=rcl_interfaces/msg/Log@reliable,transient_local,1000',
       ]);
-      await graph.play(cameras, ['--topics', '/rear_camera/image_raw/compressed', ...PLAY]);
+      await graph().play(cameras, ['--topics', '/rear_camera/image_raw/compressed', ...PLAY]);
       await probe.waitForMessages('/robot1/detections', 30, 30000);
       await sleep(500);
       assert.deepEqual(
@@ -126,13 +121,13 @@ describeRos('ros2 launch mobilenet_ros', function () {
         '',
       ].join('\n'),
     );
-    const launch = graph.launch('detector.launch.py', [
+    const launch = graph().launch('detector.launch.py', [
       `params_file:=${params}`,
       'namespace:=robot7',
     ]);
     await launch.waitFor(/active: front <- \/front_camera\/image_raw .*rear <- /, 60000);
-    const probe = await graph.subscribe(['/robot7/detections=vision_msgs/msg/Detection2DArray']);
-    await graph.play(cameras, PLAY);
+    const probe = await graph().subscribe(['/robot7/detections=vision_msgs/msg/Detection2DArray']);
+    await graph().play(cameras, PLAY);
     await probe.waitForMessages('/robot7/detections', 60, 30000);
     await sleep(500);
     assert.deepEqual(
@@ -147,16 +142,16 @@ describeRos('ros2 launch mobilenet_ros', function () {
 
   it('use_sim_time with `ros2 bag play --clock`: diagnostics stamped on the bag clock', async () => {
     const { cameras } = await sampleBags();
-    const launch = graph.launch('detector.launch.xml', [
+    const launch = graph().launch('detector.launch.xml', [
       'image_topic:=/front_camera/image_raw',
       'use_sim_time:=true',
     ]);
     await launch.waitFor(/active: camera <- \/front_camera\/image_raw /, 60000);
-    const probe = await graph.subscribe([
+    const probe = await graph().subscribe([
       '/diagnostics=diagnostic_msgs/msg/DiagnosticArray',
       '/detections=vision_msgs/msg/Detection2DArray',
     ]);
-    await graph.play(cameras, ['--clock', '20', '--topics', '/front_camera/image_raw', ...PLAY]);
+    await graph().play(cameras, ['--clock', '20', '--topics', '/front_camera/image_raw', ...PLAY]);
     await probe.waitForMessages('/detections', 30, 30000);
     const onBagClock = probe
       .messages('/diagnostics')
@@ -177,7 +172,7 @@ describeRos('ros2 launch mobilenet_ros', function () {
 
   it('SIGTERM to the installed detector executable: exit 0 within 5 s, nothing left behind', async () => {
     // The executable launch runs (`ros2 run` is a Python wrapper that forwards no signal).
-    const node = graph.detector(['--ros-args', '-p', 'faces.enabled:=false']);
+    const node = graph().detector(['--ros-args', '-p', 'faces.enabled:=false']);
     await node.waitFor(/active: camera <- /, 60000);
     const stopped = await node.stop('SIGTERM');
     assert.equal(stopped.code, 0, node.tail());

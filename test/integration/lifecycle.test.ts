@@ -6,58 +6,52 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeRos, Graph, sampleBags, sleep } from './support/rosGraph.js';
+import { describeRos, graphPerTest, PLAY, sampleBags, sleep } from './support/rosGraph.js';
 
-const PLAY = ['--topics', '/rear_camera/image_raw/compressed', '--rate', '0.5', '--delay', '1'];
+const REAR = ['--topics', '/rear_camera/image_raw/compressed'];
 /** Quicker, where only "nothing is published" is checked. */
-const PLAY_FAST = ['--topics', '/rear_camera/image_raw/compressed', '--rate', '3', '--delay', '1'];
+const PLAY_FAST = [...REAR, '--rate', '3', '--delay', '1'];
 
 describeRos('ros2 lifecycle on the managed node', function () {
   this.timeout(150000);
-  let graph: Graph;
-  beforeEach(() => {
-    graph = new Graph();
-  });
-  afterEach(async () => {
-    await graph.close();
-  });
+  const graph = graphPerTest();
 
   function state(): string {
-    const got = graph.ros2(['lifecycle', 'get', '/mobilenet_ros', '--no-daemon']);
+    const got = graph().ros2(['lifecycle', 'get', '/mobilenet_ros', '--no-daemon']);
     return got.out.trim();
   }
 
   function set(transition: string): string {
-    return graph.ros2(['lifecycle', 'set', '/mobilenet_ros', transition, '--no-daemon']).out;
+    return graph().ros2(['lifecycle', 'set', '/mobilenet_ros', transition, '--no-daemon']).out;
   }
 
   it('configure, activate, deactivate, cleanup, shutdown: the states match what the node does', async () => {
     const { cameras } = await sampleBags();
-    const launch = graph.launch('detector.launch.py', [
+    const launch = graph().launch('detector.launch.py', [
       'lifecycle:=true',
       'image_topic:=/rear_camera/image_raw',
       'transport:=compressed',
     ]);
     await launch.waitFor(/waiting for configure/, 60000);
     assert.match(state(), /^unconfigured \[1\]/);
-    const probe = await graph.subscribe(['/detections=vision_msgs/msg/Detection2DArray']);
+    const probe = await graph().subscribe(['/detections=vision_msgs/msg/Detection2DArray']);
 
     assert.match(set('configure'), /Transitioning successful/);
     assert.match(state(), /^inactive \[2\]/);
     await launch.waitFor(/configured: qdq model/, 5000);
-    await graph.play(cameras, PLAY_FAST);
+    await graph().play(cameras, PLAY_FAST);
     await sleep(500);
     assert.equal(probe.messages('/detections').length, 0, 'inactive: nothing published');
 
     assert.match(set('activate'), /Transitioning successful/);
     assert.match(state(), /^active \[3\]/);
-    await graph.play(cameras, PLAY);
+    await graph().play(cameras, [...REAR, ...PLAY]);
     await probe.waitForMessages('/detections', 30, 30000);
 
     assert.match(set('deactivate'), /Transitioning successful/);
     assert.match(state(), /^inactive \[2\]/);
     const before = probe.messages('/detections').length;
-    await graph.play(cameras, PLAY_FAST);
+    await graph().play(cameras, PLAY_FAST);
     await sleep(500);
     assert.equal(probe.messages('/detections').length, before, 'deactivated: nothing published');
 
@@ -65,7 +59,7 @@ describeRos('ros2 lifecycle on the managed node', function () {
     assert.match(state(), /^unconfigured \[1\]/);
     assert.match(set('configure'), /Transitioning successful/);
     assert.match(set('activate'), /Transitioning successful/);
-    await graph.play(cameras, PLAY_FAST);
+    await graph().play(cameras, PLAY_FAST);
     await probe.waitForMessages('/detections', before + 1, 10000);
 
     assert.match(set('shutdown'), /Transitioning successful/);
@@ -82,7 +76,7 @@ describeRos('ros2 lifecycle on the managed node', function () {
     const { dir } = await sampleBags();
     const params = path.join(dir, 'no-models.yaml');
     fs.writeFileSync(params, '/**:\n  ros__parameters:\n    models_dir: /nonexistent/models\n');
-    const launch = graph.launch('detector.launch.xml', [
+    const launch = graph().launch('detector.launch.xml', [
       'lifecycle:=true',
       `params_file:=${params}`,
     ]);

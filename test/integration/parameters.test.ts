@@ -6,9 +6,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeRos, Graph, probeScript, sampleBags, sleep } from './support/rosGraph.js';
-
-const PLAY = ['--rate', '0.5', '--delay', '1'];
+import {
+  describeRos,
+  graphPerTest,
+  PLAY,
+  probeScript,
+  sampleBags,
+  sleep,
+} from './support/rosGraph.js';
 
 interface Detections {
   detections: { results: { hypothesis: { class_id: string; score: number } }[] }[];
@@ -24,17 +29,11 @@ function scores(messages: Record<string, unknown>[]): number[] {
 
 describeRos('ros2 param on the node', function () {
   this.timeout(120000);
-  let graph: Graph;
-  beforeEach(() => {
-    graph = new Graph();
-  });
-  afterEach(async () => {
-    await graph.close();
-  });
+  const graph = graphPerTest();
 
   it('a valid `ros2 param set` takes effect on the next frames; invalid ones are refused with the reason and the old value stays', async () => {
     const { cameras } = await sampleBags();
-    const node = graph.detector([
+    const node = graph().detector([
       '--ros-args',
       '-p',
       'cameras.image_topic:=/rear_camera/image_raw',
@@ -44,21 +43,21 @@ describeRos('ros2 param on the node', function () {
       'faces.enabled:=false',
     ]);
     await node.waitFor(/active: camera <- /, 60000);
-    const probe = await graph.subscribe([
+    const probe = await graph().subscribe([
       '/detections=vision_msgs/msg/Detection2DArray',
       '/detections/labels=vision_msgs/msg/LabelInfo@reliable,transient_local,1',
     ]);
-    await graph.play(cameras, ['--topics', '/rear_camera/image_raw/compressed', ...PLAY]);
+    await graph().play(cameras, ['--topics', '/rear_camera/image_raw/compressed', ...PLAY]);
     const before = scores(await probe.waitForMessages('/detections', 30, 30000));
     assert.ok(
       before.some((s) => s < 0.7),
       `some detections under 0.7 at the default threshold 0.5: ${before.join(', ')}`,
     );
 
-    const set = graph.ros2(['param', 'set', '/mobilenet_ros', 'detector.score_threshold', '0.7']);
+    const set = graph().ros2(['param', 'set', '/mobilenet_ros', 'detector.score_threshold', '0.7']);
     assert.match(set.out, /Set parameter successful/, set.out);
     assert.match(
-      graph.ros2(['param', 'get', '/mobilenet_ros', 'detector.score_threshold']).out,
+      graph().ros2(['param', 'get', '/mobilenet_ros', 'detector.score_threshold']).out,
       /Double value is: 0\.7\b/,
     );
     // The labels are published again with the new threshold.
@@ -68,7 +67,7 @@ describeRos('ros2 param on the node', function () {
       0.699999988079071, // float32
     );
     const published = probe.messages('/detections').length;
-    await graph.play(cameras, ['--topics', '/rear_camera/image_raw/compressed', ...PLAY]);
+    await graph().play(cameras, ['--topics', '/rear_camera/image_raw/compressed', ...PLAY]);
     await probe.waitForMessages('/detections', published + 30, 30000);
     const after = scores(probe.messages('/detections').slice(published));
     assert.ok(after.length > 0 && after.every((s) => s >= 0.7), `all >= 0.7: ${after.join(', ')}`);
@@ -81,17 +80,17 @@ describeRos('ros2 param on the node', function () {
       [['inference.threads', '3'], /Parameter inference.threads is readonly/],
     ];
     for (const [args, reason] of refusals) {
-      const refused = graph.ros2(['param', 'set', '/mobilenet_ros', ...args]);
+      const refused = graph().ros2(['param', 'set', '/mobilenet_ros', ...args]);
       assert.match(refused.out, /Setting parameter failed/, refused.out);
       assert.match(refused.out, reason, refused.out);
     }
     assert.match(
-      graph.ros2(['param', 'get', '/mobilenet_ros', 'detector.score_threshold']).out,
+      graph().ros2(['param', 'get', '/mobilenet_ros', 'detector.score_threshold']).out,
       /Double value is: 0\.7\b/,
       'the old value stays',
     );
     assert.match(
-      graph.ros2(['param', 'get', '/mobilenet_ros', 'detector.nms']).out,
+      graph().ros2(['param', 'get', '/mobilenet_ros', 'detector.nms']).out,
       /String value is: class_agnostic/,
     );
     assert.ok(node.running);
@@ -154,7 +153,7 @@ describeRos('ros2 param on the node', function () {
       'faces.max_faces',
     ];
     const rclpy = spawnSync('python3', [probeScript, 'resolve', 'mobilenet_ros', ...rosArgs], {
-      env: graph.env,
+      env: graph().env,
       encoding: 'utf8',
     });
     assert.equal(rclpy.status, 0, rclpy.stderr);
@@ -164,13 +163,13 @@ describeRos('ros2 param on the node', function () {
     };
     assert.equal(reference.fqn, '/robot1/mobilenet_ros');
 
-    const node = graph.detector(rosArgs);
+    const node = graph().detector(rosArgs);
     await node.waitFor(/active: camera <- /, 60000);
     await sleep(500);
     for (const name of names) {
       const expected = reference.parameters[name];
       assert.notEqual(expected, undefined, `rclpy resolved ${name}`);
-      const got = graph.ros2(['param', 'get', '/robot1/mobilenet_ros', name]).out;
+      const got = graph().ros2(['param', 'get', '/robot1/mobilenet_ros', name]).out;
       assert.match(
         got,
         new RegExp(

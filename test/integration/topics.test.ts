@@ -6,9 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fixturesDir } from '../support/paths.js';
-import { describeRos, Graph, sampleBags, sleep } from './support/rosGraph.js';
-
-const PLAY = ['--rate', '0.5', '--delay', '1'];
+import { describeRos, graphPerTest, PLAY, sampleBags, sleep } from './support/rosGraph.js';
 
 interface Header {
   stamp: { sec: number; nanosec: number };
@@ -32,24 +30,18 @@ function statuses(messages: Record<string, unknown>[]): DiagnosticStatus[] {
 
 describeRos('the node’s topics', function () {
   this.timeout(120000);
-  let graph: Graph;
-  beforeEach(() => {
-    graph = new Graph();
-  });
-  afterEach(async () => {
-    await graph.close();
-  });
+  const graph = graphPerTest();
 
   it('labels for a late subscriber; /faces, /faces/detections, the overlay and /diagnostics as rclpy receives them', async () => {
     const { cameras } = await sampleBags();
-    const node = graph.detector([
+    const node = graph().detector([
       '--ros-args',
       '-p',
       'cameras.image_topic:=/front_camera/image_raw',
     ]);
     await node.waitFor(/active: camera <- \/front_camera\/image_raw /, 60000);
     await sleep(1000); // the labels were published at activation, before anyone listened
-    const probe = await graph.subscribe([
+    const probe = await graph().subscribe([
       '/detections/labels=vision_msgs/msg/LabelInfo@reliable,transient_local,1',
       '/faces=mobilenet_ros/msg/FaceArray',
       '/faces/detections=vision_msgs/msg/Detection2DArray',
@@ -62,7 +54,7 @@ describeRos('the node’s topics', function () {
     assert.deepEqual(classMap[0], { class_id: 0, class_name: 'person' });
     assert.equal((labels as { threshold: number }).threshold, 0.5);
 
-    await graph.play(cameras, ['--topics', '/front_camera/image_raw', ...PLAY]);
+    await graph().play(cameras, ['--topics', '/front_camera/image_raw', ...PLAY]);
     const faces = await probe.waitForMessages('/faces', 30, 30000);
     const withFace = faces.filter((m) => (m as { faces: unknown[] }).faces.length > 0);
     assert.ok(withFace.length >= 20, `the astronaut's face in most frames: ${withFace.length}/30`);
@@ -100,7 +92,7 @@ describeRos('the node’s topics', function () {
   });
 
   it('hostile messages published live are counted with their reason; the good frames are still served', async () => {
-    const node = graph.detector([
+    const node = graph().detector([
       '--ros-args',
       '-p',
       'cameras.names:=[raw, jpeg]',
@@ -117,7 +109,7 @@ describeRos('the node’s topics', function () {
       /active: raw <- \/hostile\/raw .*jpeg <- \/hostile\/jpeg\/compressed/,
       60000,
     );
-    const probe = await graph.subscribe([
+    const probe = await graph().subscribe([
       '/detections=vision_msgs/msg/Detection2DArray',
       '/diagnostics=diagnostic_msgs/msg/DiagnosticArray',
     ]);
@@ -126,7 +118,7 @@ describeRos('the node’s topics', function () {
       frame_id: frame,
     });
     const grey = '80'.repeat(64 * 48 * 3);
-    await graph.publish('/hostile/raw=sensor_msgs/msg/Image', {
+    await graph().publish('/hostile/raw=sensor_msgs/msg/Image', {
       period_s: 0.3,
       messages: [
         {
@@ -172,7 +164,7 @@ describeRos('the node’s topics', function () {
       ],
     });
     const jpeg = fs.readFileSync(path.join(fixturesDir, 'images/coffee.jpg'));
-    await graph.publish('/hostile/jpeg/compressed=sensor_msgs/msg/CompressedImage', {
+    await graph().publish('/hostile/jpeg/compressed=sensor_msgs/msg/CompressedImage', {
       period_s: 0.3,
       messages: [
         { header: header(11, 'jpeg'), format: 'jpeg', data_hex: jpeg.toString('hex') },
@@ -219,7 +211,7 @@ describeRos('the node’s topics', function () {
   });
 
   it('warns when a camera topic has a publisher with incompatible QoS and nothing arrives', async () => {
-    const node = graph.detector([
+    const node = graph().detector([
       '--ros-args',
       '-p',
       'cameras.names:=[cam]',
@@ -233,7 +225,7 @@ describeRos('the node’s topics', function () {
       'faces.enabled:=false',
     ]);
     await node.waitFor(/active: cam <- \/qos\/image \(reliable/, 60000);
-    const publishing = graph.publish('/qos/image=sensor_msgs/msg/Image@best_effort,volatile,1', {
+    const publishing = graph().publish('/qos/image=sensor_msgs/msg/Image@best_effort,volatile,1', {
       wait_subscribers: 0,
       period_s: 0.2,
       messages: Array.from({ length: 20 }, (_, i) => ({

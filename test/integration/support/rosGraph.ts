@@ -195,6 +195,31 @@ export class Probe {
   }
 }
 
+/**
+ * A fresh Graph for every test of the enclosing describe, closed after it (even when the test
+ * failed). Returns the current one.
+ */
+export function graphPerTest(): () => Graph {
+  let graph: Graph | undefined;
+  beforeEach(() => {
+    graph = new Graph();
+  });
+  afterEach(async () => {
+    await graph?.close();
+  });
+  return () => {
+    if (graph === undefined) throw new Error('graphPerTest(): no test is running');
+    return graph;
+  };
+}
+
+/**
+ * How the tests play the sample recording: half speed, after a second for discovery. rosbag2
+ * does not wait for subscribers, so a first frame sent before the node's subscription matched
+ * would be lost on the way, not by the node.
+ */
+export const PLAY = ['--rate', '0.5', '--delay', '1'] as const;
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
