@@ -30,6 +30,15 @@ export interface KeepUpResult {
   readonly chosen: RateAttempt;
 }
 
+/**
+ * Whether at most `maxLoss` of the played frames went without a detection. Counted in frames,
+ * not as `loss <= maxLoss`: 1 - 98/100 is 0.020000000000000018 in floating point, and 2 frames
+ * lost of 100 must pass a 2% limit.
+ */
+export function keptUp(m: PlayMeasurement, maxLoss: number): boolean {
+  return m.played - m.published <= maxLoss * m.played + 1e-9;
+}
+
 /** The defaults of {@link KeepUpOptions}, checked. */
 export function keepUpSettings(options: KeepUpOptions = {}): Required<KeepUpOptions> {
   const s = {
@@ -71,7 +80,7 @@ export async function findKeepUpRate(
   options: KeepUpOptions = {},
 ): Promise<KeepUpResult> {
   const s = keepUpSettings(options);
-  if (overload.loss <= s.maxLoss) {
+  if (keptUp(overload, s.maxLoss)) {
     const chosen = { inputFps: overloadFps, measured: overload, keptUp: true };
     return { attempts: [chosen], chosen };
   }
@@ -79,7 +88,7 @@ export async function findKeepUpRate(
   let fps = overload.fps * s.startFraction;
   for (let i = 0; i < s.attempts; i++, fps *= s.stepFraction) {
     const measured = await playAt(fps);
-    const attempt = { inputFps: fps, measured, keptUp: measured.loss <= s.maxLoss };
+    const attempt = { inputFps: fps, measured, keptUp: keptUp(measured, s.maxLoss) };
     attempts.push(attempt);
     if (attempt.keptUp) break;
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { findKeepUpRate, keepUpSettings } from '../../src/bench/keepUpRate.js';
+import { findKeepUpRate, keepUpSettings, keptUp } from '../../src/bench/keepUpRate.js';
 import type { PlayMeasurement } from '../../src/bench/playMeasurement.js';
 
 /** A node that publishes every frame up to `capacity` frames/s and drops the excess. */
@@ -60,6 +60,21 @@ describe('findKeepUpRate', () => {
     });
     assert.deepEqual(result.attempts, [result.chosen]);
     assert.equal(result.chosen.inputFps, 60);
+  });
+
+  it('counts in frames: exactly maxLoss of the frames lost still keeps up', () => {
+    const lost = (published: number): PlayMeasurement => ({
+      played: 100,
+      published,
+      loss: 1 - published / 100,
+      seconds: 2,
+      fps: published / 2,
+    });
+    assert.ok(lost(98).loss > 0.02, 'the floating-point trap this guards against');
+    assert.equal(keptUp(lost(98), 0.02), true);
+    assert.equal(keptUp(lost(97), 0.02), false);
+    assert.equal(keptUp(lost(100), 0), true);
+    assert.equal(keptUp(lost(99), 0), false);
   });
 
   it('checks its options, naming each with its range', () => {
