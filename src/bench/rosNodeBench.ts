@@ -330,7 +330,7 @@ export function formatRosNodeBench(r: RosNodeBenchResult): string {
     `single frame, receive -> publish (between the overload blocks): p50 ${r.singleFrame.p50.toFixed(1)} ms, p95 ${r.singleFrame.p95.toFixed(1)} ms`,
     `overload, 4 cameras x 30 fps: ${o.delivered} frames delivered in ${o.seconds.toFixed(1)} s, ${o.published} published (${(o.published / o.seconds).toFixed(1)} fps)`,
     `  latency receive -> publish: p50 ${o.latency.p50.toFixed(1)} ms, p95 ${o.latency.p95.toFixed(1)} ms, max ${o.latency.max.toFixed(1)} ms (target p95 <= 3 x ${r.singleFrame.p50.toFixed(1)} = ${bound.toFixed(1)} ms: ${pass(o.latency.p95 <= bound)})`,
-    `  drops reported in /diagnostics: ${o.droppedInDiagnostics} (delivered - published = ${o.delivered - o.published}: ${pass(o.droppedInDiagnostics > 0)})`,
+    `  drops reported in /diagnostics: ${o.droppedInDiagnostics} (delivered - published = ${o.delivered - o.published}: ${pass(o.droppedInDiagnostics === o.delivered - o.published)})`,
     `  published per camera: ${o.publishedPerCamera.join(', ')} (fairness min/max ${o.fairness.toFixed(2)}: ${pass(o.fairness >= 0.9)})`,
     `  RSS ${o.rssStartMiB.toFixed(1)} MiB (at 20%) -> ${o.rssEndMiB.toFixed(1)} MiB: ${(o.rssGrowth * 100).toFixed(1)}% (target < 5%: ${pass(o.rssGrowth < 0.05)})`,
   ].join('\n');
