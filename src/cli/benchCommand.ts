@@ -5,6 +5,7 @@ import { runFaceBench } from '../faces/faceBench.js';
 import { withCpuThreads } from '../config/providerConfig.js';
 import { formatDetectionBench, runDetectionBench } from '../bench/detectionBench.js';
 import type { AppConfig } from '../config/detectorConfig.js';
+import type { RosNodeBenchResult } from '../bench/rosNodeBench.js';
 import { configFrom } from './configOption.js';
 
 /** `mobilenet-ros bench`: the detector's speed, bare and through the full replay path. */
@@ -28,7 +29,15 @@ export function benchCommand(): Command {
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
     .option(
       '--ros',
-      'benchmark the ROS node instead, on the rclnodejs test double (no ROS needed): node vs replay fps, and 4 cameras x 30 fps overload',
+      'benchmark the ROS node instead: node vs replay fps, single-frame latency, and 4 cameras x 30 fps overload (see --graph)',
+    )
+    .option(
+      '--graph <graph>',
+      "with --ros, where the node runs: 'double' = in this process on the rclnodejs test double (no ROS needed); " +
+        "'real' = a separate `mobilenet-ros run` process on the real ROS 2 graph of the current ROS_DOMAIN_ID " +
+        '(needs ROS 2 sourced; frames from ros2 bag play and rclpy publishers, results read from /detections and /diagnostics; ' +
+        "use a domain of its own); 'both' = double, then real, then the two side by side",
+      'double',
     )
     .option(
       '--overload-frames <n>',
@@ -43,6 +52,7 @@ export function benchCommand(): Command {
         form?: string;
         config?: string;
         ros?: boolean;
+        graph: string;
         overloadFrames: string;
         faces?: string[];
       }) => {
@@ -93,21 +103,18 @@ export function benchCommand(): Command {
           detector: { ...base.detector, modelForm: form },
           faces: { ...base.faces, enabled: false },
         };
+        const graph = options.graph;
+        if (graph !== 'double' && graph !== 'real' && graph !== 'both')
+          throw new RangeError(`'--graph' must be 'double', 'real' or 'both', got ${graph}`);
+        if (options.ros !== true && graph !== 'double')
+          throw new RangeError(`'--graph ${graph}' needs --ros`);
         if (options.ros === true) {
           const overloadFrames = Number(options.overloadFrames);
           if (!Number.isInteger(overloadFrames) || overloadFrames < 1)
             throw new RangeError(
               `'--overload-frames' must be an integer >= 1, got ${options.overloadFrames}`,
             );
-          const { formatRosNodeBench, runRosNodeBench } = await import('../bench/rosNodeBench.js');
-          const ros = await runRosNodeBench({
-            config,
-            frames,
-            rounds,
-            overloadFrames,
-            log: (line) => process.stderr.write(`${line}\n`),
-          });
-          process.stdout.write(`${formatRosNodeBench(ros)}\n`);
+          await runRosBenches({ config, frames, rounds, overloadFrames, graph });
           return;
         }
         const result = await runDetectionBench({
@@ -119,4 +126,44 @@ export function benchCommand(): Command {
         process.stdout.write(`${formatDetectionBench(result)}\n`);
       },
     );
+}
+
+/**
+ * `bench --ros`: the node on the test double, on the real graph, or both. The modules load
+ * only here, and the real graph's load rclnodejs only when it runs.
+ */
+async function runRosBenches(options: {
+  config: AppConfig;
+  frames: number;
+  rounds: number;
+  overloadFrames: number;
+  graph: 'double' | 'real' | 'both';
+}): Promise<void> {
+  const { graph, ...settings } = options;
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  let double: RosNodeBenchResult | undefined;
+  if (graph !== 'real') {
+    const { formatRosNodeBench, runRosNodeBench } = await import('../bench/rosNodeBench.js');
+    double = await runRosNodeBench({ ...settings, log });
+    process.stdout.write(`${formatRosNodeBench(double)}\n`);
+  }
+  if (graph === 'double') return;
+  const { formatRealGraphBench, runRealGraphBench } = await import('../bench/realGraphBench.js');
+  const { InterruptedError } = await import('../bench/processScope.js');
+  let real;
+  try {
+    real = await runRealGraphBench({ ...settings, log });
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    // The children are stopped; a replay in this process may still be running: do not wait for it.
+    process.stderr.write(
+      `mobilenet-ros: bench ${error.message}; every process it started is stopped\n`,
+    );
+    process.exit(130);
+  }
+  process.stdout.write(`${formatRealGraphBench(real)}\n`);
+  if (double !== undefined) {
+    const { formatGraphComparison } = await import('../bench/graphComparison.js');
+    process.stdout.write(`\n${formatGraphComparison(double, real)}\n`);
+  }
 }
