@@ -7,6 +7,13 @@ import type { PlayMeasurement } from './playMeasurement.js';
 export interface KeepUpOptions {
   /** First paced rate, as a fraction of the capacity measured under overload, in (0, 1]. [0.95] */
   readonly startFraction?: number;
+  /**
+   * First paced rate in frames/s, instead of `startFraction` x capacity, > 0. The real-graph
+   * bench starts at the round's replay rate: its target is relative to replay, and a capacity
+   * measured under overload understates the node, which also receives (and drops) the excess
+   * frames. [none]
+   */
+  readonly startFps?: number;
   /** Each further try plays at this fraction of the previous rate, in (0, 1). [0.9] */
   readonly stepFraction?: number;
   /** Paced tries at most, >= 1. [3] */
@@ -40,7 +47,9 @@ export function keptUp(m: PlayMeasurement, maxLoss: number): boolean {
 }
 
 /** The defaults of {@link KeepUpOptions}, checked. */
-export function keepUpSettings(options: KeepUpOptions = {}): Required<KeepUpOptions> {
+export function keepUpSettings(
+  options: KeepUpOptions = {},
+): Required<Omit<KeepUpOptions, 'startFps'>> {
   const s = {
     startFraction: options.startFraction ?? 0.95,
     stepFraction: options.stepFraction ?? 0.9,
@@ -85,7 +94,9 @@ export async function findKeepUpRate(
     return { attempts: [chosen], chosen };
   }
   const attempts: RateAttempt[] = [];
-  let fps = overload.fps * s.startFraction;
+  if (options.startFps !== undefined && !(options.startFps > 0))
+    throw new RangeError(`'startFps' must be > 0, got ${options.startFps}`);
+  let fps = options.startFps ?? overload.fps * s.startFraction;
   for (let i = 0; i < s.attempts; i++, fps *= s.stepFraction) {
     const measured = await playAt(fps);
     const attempt = { inputFps: fps, measured, keptUp: keptUp(measured, s.maxLoss) };

@@ -182,7 +182,8 @@ export async function runRealGraphBench(
   const overloadFrames = options.overloadFrames ?? 600;
   const overloadFactor = options.overloadFactor ?? 1.5;
   const diagnosticsPeriodS = options.diagnosticsPeriodS ?? 0.25;
-  const keepUp = keepUpSettings(options.keepUp);
+  // From replay's rate down in 5% steps, to 81% of it: the target is >= 90% of replay.
+  const keepUp = keepUpSettings({ stepFraction: 0.95, attempts: 5, ...options.keepUp });
   if (!Number.isInteger(frames) || frames < 1)
     throw new RangeError(`'frames' must be an integer >= 1, got ${frames}`);
   if (!Number.isInteger(overloadFrames) || overloadFrames < 1)
@@ -263,7 +264,7 @@ export async function runRealGraphBench(
     log(
       `${rounds} round(s), each: replay of ${perRound} JPEG 640x480 frames, then ros2 bag play of the same frames ` +
         `to the node at ${overloadFactor} x replay's rate (capacity), then at the highest rate it keeps up with ` +
-        `(from ${keepUp.startFraction} x capacity, x ${keepUp.stepFraction} per try, at most ${keepUp.attempts} tries, ` +
+        `(from replay's rate, x ${keepUp.stepFraction} per try, at most ${keepUp.attempts} tries, ` +
         `at most ${(keepUp.maxLoss * 100).toFixed(0)}% of the frames lost); ${WARMUP} warm-up frames before each`,
     );
     const playAt = async (fps: number): Promise<PlayMeasurement> => {
@@ -298,7 +299,10 @@ export async function runRealGraphBench(
       );
       const overloadInputFps = fpsOf(replay) * overloadFactor;
       const capacity = await playAt(overloadInputFps);
-      const found = await findKeepUpRate(overloadInputFps, capacity, playAt, keepUp);
+      const found = await findKeepUpRate(overloadInputFps, capacity, playAt, {
+        ...keepUp,
+        startFps: fpsOf(replay),
+      });
       throughputRounds.push({ replay, overloadInputFps, capacity, keepUp: found });
       log(`  round ${round + 1}: ${describeRound(throughputRounds[round]!)}`);
     }

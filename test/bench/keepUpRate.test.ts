@@ -54,6 +54,29 @@ describe('findKeepUpRate', () => {
     assert.equal(kept.chosen.measured.fps, 40);
   });
 
+  it('starts at a given rate when asked (the real-graph bench: replay rate)', async () => {
+    const rates: number[] = [];
+    const result = await findKeepUpRate(
+      90,
+      play(90, 50),
+      (fps) => {
+        rates.push(fps);
+        return node(64)(fps);
+      },
+      { startFps: 70, stepFraction: 0.95, attempts: 5 },
+    );
+    // 70 loses 8.6%; 66.5 loses 3.8%; 63.175 is kept up with.
+    assert.deepEqual(
+      rates.map((r) => Number(r.toFixed(3))),
+      [70, 66.5, 63.175],
+    );
+    assert.equal(result.chosen.keptUp, true);
+    await assert.rejects(
+      findKeepUpRate(90, play(90, 50), node(50), { startFps: 0 }),
+      /'startFps' must be > 0, got 0/,
+    );
+  });
+
   it('takes the overload play itself when the node kept up with it (no overload)', async () => {
     const result = await findKeepUpRate(60, play(60, 80), () => {
       throw new Error('no paced play expected');
