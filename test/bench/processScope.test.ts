@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
-import { GroupProcess } from '../../src/bench/groupProcess.js';
+import { GroupProcess, groupAlive } from '../../src/bench/groupProcess.js';
 import { InterruptedError, ProcessScope } from '../../src/bench/processScope.js';
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** bash that starts a grandchild and ignores SIGINT (as a process that forwards no signal might). */
 const STUBBORN = "trap '' INT; sleep 60 & echo started; wait";
