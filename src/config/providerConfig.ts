@@ -6,6 +6,8 @@ import type {
   CudaProvider,
   ExecutionProviderKind,
   TensorRtProvider,
+  WebGpuProvider,
+  WebGpuValidationMode,
 } from '../inference/executionProvider.js';
 
 /**
@@ -15,8 +17,10 @@ import type {
  * inference:
  *   threads: 4                        # default of cpu.threads
  *   provider: [tensorrt, cuda, cpu]   # fallback chain, best first (or one name); default [cpu]
+ *                                     # kinds: tensorrt, cuda, webgpu, cpu
  *   tensorrt: { device_id: 0, fp16: true, int8: false, cache_dir: ~/.cache/mobilenet-ros/tensorrt, workspace_bytes: 1073741824 }
  *   cuda: { device_id: 0 }
+ *   webgpu: { preferred_layout: NHWC, validation_mode: basic }   # both optional: ORT's defaults
  *   cpu: { threads: 4 }
  *   models:                           # per-model overrides of the keys above (manifest model names)
  *     face_embedding: { provider: [cuda, cpu] }
@@ -33,7 +37,7 @@ export interface CpuProviderConfig {
 }
 
 /** One configured provider; assignable to the inference layer's ExecutionProvider. */
-export type ProviderConfig = TensorRtProvider | CudaProvider | CpuProviderConfig;
+export type ProviderConfig = TensorRtProvider | CudaProvider | WebGpuProvider | CpuProviderConfig;
 
 /** A fallback chain: at least one provider, no kind twice, best first. */
 export type ProviderChain = readonly ProviderConfig[];
@@ -46,9 +50,21 @@ export interface ProvidersConfig {
 }
 
 /** Keys this module reads inside `inference:` (besides `threads`); parseConfig's allow-list takes them. */
-export const PROVIDER_CONFIG_KEYS = ['provider', 'tensorrt', 'cuda', 'cpu', 'models'] as const;
+export const PROVIDER_CONFIG_KEYS = [
+  'provider',
+  'tensorrt',
+  'cuda',
+  'webgpu',
+  'cpu',
+  'models',
+] as const;
 
-const KINDS: readonly ExecutionProviderKind[] = ['tensorrt', 'cuda', 'cpu'];
+const KINDS: readonly ExecutionProviderKind[] = ['tensorrt', 'cuda', 'webgpu', 'cpu'];
+
+/** The settings mapping of each kind: `inference.<kind>` and `inference.models.<name>.<kind>`. */
+const SETTINGS_KEYS: readonly string[] = KINDS;
+
+const WEBGPU_VALIDATION_MODES: readonly WebGpuValidationMode[] = ['wgpuOnly', 'basic', 'full'];
 
 /** Default TensorRT settings. */
 export const TENSORRT_DEFAULTS = {
@@ -120,7 +136,7 @@ export function parseProvidersConfig(
       );
     }
     const entry = modelsMap.child(name);
-    entry.only(['provider', 'tensorrt', 'cuda', 'cpu']);
+    entry.only(['provider', ...SETTINGS_KEYS]);
     models[name] = parseChain(entry, root, source, baseDir, options.threads) ?? chain;
   }
   return { chain, models };
@@ -138,7 +154,7 @@ function parseChain(
   threads: number,
 ): ProviderChain | undefined {
   const names = providerNames(map, 'provider');
-  const settingsGiven = ['tensorrt', 'cuda', 'cpu'].some((k) => map.raw(k) !== undefined);
+  const settingsGiven = SETTINGS_KEYS.some((k) => map.raw(k) !== undefined);
   if (parent !== undefined && names === undefined && !settingsGiven) return undefined;
   const kinds = (
     names ??
@@ -171,6 +187,7 @@ function validateSettings(
 ): {
   readonly tensorrt: TensorRtProvider;
   readonly cuda: CudaProvider;
+  readonly webgpu: WebGpuProvider;
   readonly cpu: CpuProviderConfig;
 } {
   const inherited =
@@ -180,6 +197,20 @@ function validateSettings(
   const cacheDir = trt.string('cache_dir');
   const cuda = map.child('cuda');
   cuda.only(['device_id']);
+  const webgpu = map.child('webgpu');
+  webgpu.only(['preferred_layout', 'validation_mode']);
+  if (webgpu.raw('validation_mode') === 'disabled') {
+    throw webgpu.error(
+      'validation_mode',
+      "must be 'wgpuOnly', 'basic' or 'full' ('disabled' is not offered: onnxruntime warns that a WebGPU error can then crash the Node process)",
+      'disabled',
+    );
+  }
+  const preferredLayout =
+    webgpu.choice('preferred_layout', ['NCHW', 'NHWC'] as const) ??
+    inherited?.webgpu.preferredLayout;
+  const validationMode =
+    webgpu.choice('validation_mode', WEBGPU_VALIDATION_MODES) ?? inherited?.webgpu.validationMode;
   const cpu = map.child('cpu');
   cpu.only(['threads']);
   const trtBase = inherited?.tensorrt ?? {
@@ -199,6 +230,11 @@ function validateSettings(
     cuda: {
       kind: 'cuda',
       deviceId: cuda.integer('device_id', 0, 63) ?? inherited?.cuda.deviceId ?? 0,
+    },
+    webgpu: {
+      kind: 'webgpu',
+      ...(preferredLayout === undefined ? {} : { preferredLayout }),
+      ...(validationMode === undefined ? {} : { validationMode }),
     },
     cpu: {
       kind: 'cpu',

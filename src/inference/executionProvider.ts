@@ -3,7 +3,7 @@
  * a model gets an ordered chain of them and runs on the first that works (see ModelSession).
  * CPU is always available.
  */
-export type ExecutionProvider = CpuProvider | CudaProvider | TensorRtProvider;
+export type ExecutionProvider = CpuProvider | CudaProvider | TensorRtProvider | WebGpuProvider;
 
 export interface CpuProvider {
   readonly kind: 'cpu';
@@ -35,11 +35,30 @@ export interface TensorRtProvider {
   readonly workspaceBytes: number;
 }
 
+/**
+ * ONNX Runtime's WebGPU provider (Dawn, on Vulkan under Linux), compiled into the npm
+ * onnxruntime-node for linux x64. Without a Vulkan driver and GPU it finds no adapter and the
+ * chain moves on (see webGpuProbe.ts). Unset settings keep ORT's defaults.
+ */
+export interface WebGpuProvider {
+  readonly kind: 'webgpu';
+  /** Layout of layout-sensitive operators (ORT `preferredLayout`). */
+  readonly preferredLayout?: 'NCHW' | 'NHWC';
+  /**
+   * ORT `validationMode`: 'basic' (ORT's default) checks every GPU program's inputs; 'wgpuOnly'
+   * leaves it to WebGPU itself; 'full' is for debugging. ORT's 'disabled' is not offered: its
+   * typings warn that a WebGPU error can then crash the Node process.
+   */
+  readonly validationMode?: WebGpuValidationMode;
+}
+
+export type WebGpuValidationMode = 'wgpuOnly' | 'basic' | 'full';
+
 export type ExecutionProviderKind = ExecutionProvider['kind'];
 
 export const CPU: ExecutionProvider = { kind: 'cpu' };
 
-/** Short form for logs: `cpu`, `cuda:0`, `tensorrt:0 (fp16)`. */
+/** Short form for logs: `cpu`, `cuda:0`, `tensorrt:0 (fp16)`, `webgpu (NHWC)`. */
 export function describeProvider(provider: ExecutionProvider): string {
   switch (provider.kind) {
     case 'cpu':
@@ -52,6 +71,10 @@ export function describeProvider(provider: ExecutionProvider): string {
       );
       return `tensorrt:${provider.deviceId}${precision.length > 0 ? ` (${precision.join('+')})` : ''}`;
     }
+    case 'webgpu':
+      return provider.preferredLayout === undefined
+        ? 'webgpu'
+        : `webgpu (${provider.preferredLayout})`;
   }
 }
 
@@ -81,6 +104,17 @@ export function ortProviderEntry(
         trt_timing_cache_enable: '1',
         trt_timing_cache_path: provider.cacheDir,
         trt_max_workspace_size: String(provider.workspaceBytes),
+      };
+    case 'webgpu':
+      // The binding refuses any other key on a webgpu entry ('unrecognized option'), deviceId included.
+      return {
+        name: 'webgpu',
+        ...(provider.preferredLayout === undefined
+          ? {}
+          : { preferredLayout: provider.preferredLayout }),
+        ...(provider.validationMode === undefined
+          ? {}
+          : { validationMode: provider.validationMode }),
       };
   }
 }

@@ -14,6 +14,7 @@ import {
   type SkippedProvider,
 } from './providerReport.js';
 import { sessionFailureReason, unavailableReason } from './providerSupport.js';
+import { webGpuProbe } from './webGpuProbe.js';
 import type { TensorData, TensorSpec } from './tensorData.js';
 import type { RunOptions } from './modelRunner.js';
 
@@ -141,8 +142,9 @@ export class ModelSession {
     tuning: { spinWait: boolean; graphOptimization: 'all' | 'extended' },
   ): Promise<ModelSession> {
     const skipped: SkippedProvider[] = [];
-    const usable = chain.filter((provider) => {
-      const reason = unavailableReason(provider.kind);
+    const reasons = await Promise.all(chain.map((p) => whyUnavailable(p.kind)));
+    const usable = chain.filter((provider, i) => {
+      const reason = reasons[i];
       if (reason !== undefined) skipped.push({ provider, reason });
       return reason === undefined;
     });
@@ -235,6 +237,25 @@ function spec(meta: ort.InferenceSession.ValueMetadata): TensorSpec {
   return meta.isTensor
     ? { name: meta.name, type: meta.type, dims: meta.shape }
     : { name: meta.name, type: 'non-tensor', dims: [] };
+}
+
+/**
+ * Why a provider cannot be used here, or undefined. WebGPU is asked in a child process first
+ * (once per process, see webGpuProbe.ts): ORT's adapter request blocks this thread with no time
+ * limit, and an adapter that is really the CPU (lavapipe, SwiftShader) is no accelerator.
+ */
+async function whyUnavailable(kind: ExecutionProvider['kind']): Promise<string | undefined> {
+  const reason = unavailableReason(kind);
+  if (reason !== undefined || kind !== 'webgpu') return reason;
+  const probe = await webGpuProbe();
+  if (!probe.available) return probe.reason;
+  if (probe.softwareOnly) {
+    return (
+      `its only Vulkan drivers render on the CPU (${probe.vulkanDrivers.join(', ')}): ` +
+      "WebGPU would run on the CPU, slower than the cpu provider; install the GPU vendor's Vulkan driver"
+    );
+  }
+  return undefined;
 }
 
 function providerChain(options: ModelSessionOptions): readonly ExecutionProvider[] {

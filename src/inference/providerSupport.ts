@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProviderKind } from './executionProvider.js';
+import { ortMessage } from './webGpuProbe.js';
 
 /** An execution provider the installed onnxruntime-node binding was compiled with. */
 export interface OfferedBackend {
@@ -25,6 +26,8 @@ const providerLibraries: Readonly<
 > = {
   cuda: ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'],
   tensorrt: ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_tensorrt.so'],
+  // Inside libonnxruntime (bundled); whether it finds an adapter is webGpuProbe's question.
+  webgpu: [],
 };
 
 let cached: ProviderSupport | undefined;
@@ -87,5 +90,5 @@ export function sessionFailureReason(
     const lib = path.join(support.binaryDir, providerLibraries[kind][1] ?? '');
     return `${message} (a library it needs is missing or of the wrong version: run \`ldd ${lib}\`)`;
   }
-  return message;
+  return kind === 'webgpu' ? ortMessage(message) : message;
 }

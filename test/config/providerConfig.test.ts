@@ -104,10 +104,60 @@ inference:
     assert.equal(providerChainFor(config, 'coco_detector'), config.chain);
   });
 
+  it('parses webgpu in a chain and in per-model overrides, its settings optional', () => {
+    const config = parse(`
+inference:
+  provider: [webgpu, cpu]
+  webgpu: {preferred_layout: NHWC}
+  models:
+    face_embedding: {webgpu: {validation_mode: wgpuOnly}}
+    face_age: {provider: cpu}
+    coco_detector: {provider: [cuda, webgpu, cpu]}
+`);
+    assert.deepEqual(config.chain, [
+      { kind: 'webgpu', preferredLayout: 'NHWC' },
+      { kind: 'cpu', threads: 4 },
+    ]);
+    // A model's own settings override the root's key by key; its chain is the root's.
+    assert.deepEqual(providerChainFor(config, 'face_embedding'), [
+      { kind: 'webgpu', preferredLayout: 'NHWC', validationMode: 'wgpuOnly' },
+      { kind: 'cpu', threads: 4 },
+    ]);
+    assert.deepEqual(providerChainFor(config, 'face_age'), [{ kind: 'cpu', threads: 4 }]);
+    assert.deepEqual(
+      providerChainFor(config, 'coco_detector').map((p) => p.kind),
+      ['cuda', 'webgpu', 'cpu'],
+    );
+    assert.deepEqual(parse('inference: {provider: webgpu}').chain, [{ kind: 'webgpu' }]);
+  });
+
+  it('refuses webgpu settings onnxruntime does not take, and validation_mode disabled', () => {
+    rejects(
+      'inference: {webgpu: {preferred_layout: nhwc}}',
+      /^cfg\.yaml: 'inference\.webgpu\.preferred_layout' must be one of 'NCHW', 'NHWC', got "nhwc"$/,
+    );
+    rejects(
+      'inference: {webgpu: {validation_mode: disabled}}',
+      /'inference\.webgpu\.validation_mode' must be 'wgpuOnly', 'basic' or 'full' \('disabled' is not offered: .*crash the Node process\), got "disabled"/,
+    );
+    rejects(
+      'inference: {models: {coco_detector: {webgpu: {validation_mode: 1}}}}',
+      /'inference\.models\.coco_detector\.webgpu\.validation_mode' must be one of 'wgpuOnly', 'basic', 'full', got 1/,
+    );
+    rejects(
+      'inference: {webgpu: {device_id: 0}}',
+      /unknown key 'inference\.webgpu\.device_id'; allowed here: preferred_layout, validation_mode/,
+    );
+    rejects(
+      'inference: {provider: [webgpu, webgpu]}',
+      /'inference\.provider' names 'webgpu' twice/,
+    );
+  });
+
   it('names the key, the allowed values and the value found', () => {
     rejects(
       'inference: {provider: [gpu, cpu]}',
-      /^cfg\.yaml: 'inference\.provider\[0\]' must be one of 'tensorrt', 'cuda', 'cpu', got "gpu"$/,
+      /^cfg\.yaml: 'inference\.provider\[0\]' must be one of 'tensorrt', 'cuda', 'webgpu', 'cpu', got "gpu"$/,
     );
     rejects(
       'inference: {provider: []}',
@@ -145,7 +195,7 @@ inference:
     );
     rejects(
       'inference: {models: {face_embedding: {providers: [cpu]}}}',
-      /unknown key 'inference\.models\.face_embedding\.providers'; allowed here: provider, tensorrt, cuda, cpu/,
+      /unknown key 'inference\.models\.face_embedding\.providers'; allowed here: provider, tensorrt, cuda, webgpu, cpu/,
     );
     rejects(
       'inference: {models: {face_embedding: {provider: [npu]}}}',

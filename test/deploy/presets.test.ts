@@ -19,7 +19,7 @@ function parameters(file: string): Record<string, unknown> {
 }
 
 describe('config presets', () => {
-  for (const file of ['jetson.yaml', 'raspberry-pi.yaml']) {
+  for (const file of ['jetson.yaml', 'raspberry-pi.yaml', 'x86-gpu.yaml']) {
     it(`${file} is a valid ROS 2 parameters file for the node`, () => {
       const params = parameters(file);
       const inference = (params.inference ?? {}) as Record<string, unknown>;
@@ -38,6 +38,16 @@ describe('config presets', () => {
       assert.equal(providers.chain.at(-1)?.kind, 'cpu', 'a preset ends its chain on the CPU');
     });
   }
+
+  it("x86-gpu.yaml prefers WebGPU on the float model, with ORT's WebGPU defaults", () => {
+    const params = parameters('x86-gpu.yaml');
+    const providers = parseProvidersConfig(params.inference, {
+      source: 'x86-gpu.yaml',
+      threads: 4,
+    });
+    assert.deepEqual(providers.chain, [{ kind: 'webgpu' }, { kind: 'cpu', threads: 4 }]);
+    assert.equal((params.detector as { model_form: string }).model_form, 'float');
+  });
 
   it('jetson.yaml prefers TensorRT in FP16 on the float model, caching engines on the image volume', () => {
     const params = parameters('jetson.yaml');

@@ -45,6 +45,13 @@ describe('doctor', () => {
       result.text,
       /onnxruntime-node \d+\.\d+\.\d+; execution providers compiled in: cpu/,
     );
+    // WebGPU is compiled into the npm binding for linux x64: whether it finds an adapter is a line.
+    if (/compiled in: .*\bwebgpu\b/.test(result.text)) {
+      assert.match(
+        result.text,
+        /\n {2}(warn {2}webgpu: no adapter: \S.*|ok {4}webgpu: adapter found .*|warn {2}webgpu: an adapter, but only software Vulkan drivers .*)\n {8}(Vulkan drivers: |no Vulkan driver manifest installed)/,
+      );
+    }
     assert.match(result.text, /OpenCV \d+\.\d+\.\d+; CUDA: (no|YES)/);
     assert.match(result.text, /modules: .*\bimgproc\b/);
     assert.match(result.text, /warn {2}ROS 2 is not sourced \(ROS_DISTRO is unset\)/);

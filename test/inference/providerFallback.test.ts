@@ -11,6 +11,7 @@ import {
   sessionFailureReason,
   unavailableReason,
 } from '../../src/inference/providerSupport.js';
+import { webGpuProbe } from '../../src/inference/webGpuProbe.js';
 import { modelsDir } from '../support/paths.js';
 
 const modelFile = path.join(modelsDir, 'coco_ssd_mobilenet_v2.qdq.onnx');
@@ -130,6 +131,62 @@ describe('ModelSession execution provider chain', () => {
   });
 });
 
+describe('ModelSession with webgpu in its chain', () => {
+  const webgpu: ExecutionProvider = { kind: 'webgpu', preferredLayout: 'NHWC' };
+
+  before(async function () {
+    // About falling back: on a machine whose WebGPU finds an adapter the model would run on it.
+    this.timeout(30_000);
+    if ((await webGpuProbe()).available) this.skip();
+  });
+
+  it('falls back from webgpu to cpu on a real model, and the one line says why', async function () {
+    this.timeout(30_000);
+    const lines: string[] = [];
+    const session = await ModelSession.create(modelFile, {
+      label: 'coco_detector (qdq)',
+      providers: [webgpu, cpu],
+      log: (l) => lines.push(l),
+    });
+    try {
+      assert.deepEqual(session.provider, cpu);
+      assert.deepEqual(session.providerReport.requested, [webgpu, cpu]);
+      assert.equal(session.providerReport.skipped.length, 1);
+      assert.deepEqual(session.providerReport.skipped[0]?.provider, webgpu);
+      // Without a Vulkan loader (CI, this machine): ORT's adapter error with Dawn's diagnosis.
+      assert.match(
+        session.providerReport.skipped[0]?.reason ?? '',
+        /WebGPU adapter|Vulkan|probe process/,
+      );
+      assert.equal(lines.length, 1);
+      assert.match(
+        lines[0] ?? '',
+        /^coco_detector \(qdq\): running on cpu \(1 threads\); webgpu \(NHWC\) unavailable: \S/,
+      );
+      const input = session.inputs[0]?.name ?? '';
+      const out = await session.run({
+        [input]: { type: 'uint8', data: new Uint8Array(300 * 300 * 3), dims: [1, 300, 300, 3] },
+      });
+      assert.ok(Object.keys(out).length > 0);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('is a ModelError naming the webgpu reason when the chain has nothing else', async function () {
+    this.timeout(30_000);
+    await assert.rejects(
+      ModelSession.create(modelFile, { label: 'gpu only', providers: [webgpu] }),
+      (e: unknown) =>
+        e instanceof ModelError &&
+        e.code === 'MODEL_UNSUPPORTED' &&
+        /^gpu only: none of its execution providers is available here: webgpu \(NHWC\): .*Add cpu at the end/.test(
+          e.message,
+        ),
+    );
+  });
+});
+
 describe('ModelSession provider options', () => {
   it('keeps the single-provider API: default CPU, no fallback lines', async () => {
     const lines: string[] = [];
@@ -179,6 +236,14 @@ describe('ortProviderEntry', () => {
       deviceId: 1,
     });
     assert.deepEqual(ortProviderEntry(cpu), { name: 'cpu' });
+  });
+
+  it("passes only the webgpu settings that are set, under the binding's names", () => {
+    assert.deepEqual(ortProviderEntry({ kind: 'webgpu' }), { name: 'webgpu' });
+    assert.deepEqual(
+      ortProviderEntry({ kind: 'webgpu', preferredLayout: 'NHWC', validationMode: 'basic' }),
+      { name: 'webgpu', preferredLayout: 'NHWC', validationMode: 'basic' },
+    );
   });
 });
 
