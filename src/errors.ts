@@ -59,3 +59,13 @@ export class RosUnavailableError extends MobilenetRosError {}
 
 /** A face gallery that cannot be used, or an enrolment that cannot be done. */
 export class GalleryError extends MobilenetRosError {}
+
+/**
+ * A stable name for why something failed, for counting failures by kind: the domain error's
+ * code (e.g. IMAGE_INVALID), else the error's class name (RangeError), else 'Error'.
+ */
+export function errorReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code !== '') return code;
+  return error instanceof Error && error.name !== '' ? error.name : 'Error';
+}

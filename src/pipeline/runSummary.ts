@@ -1,12 +1,23 @@
+import { errorReason } from '../errors.js';
 import type { FrameResult } from './frameResult.js';
 import { formatStamp } from '../sources/cameraFrame.js';
 
-/** Counts over a run: frames, detections per label, per-frame errors, throughput. */
+/** How many per-frame error texts a summary keeps (the counts by reason cover every one). */
+export const KEPT_ERRORS = 100;
+
+/**
+ * Counts over a run: frames, detections per label, per-frame errors, throughput.
+ * Bounded whatever the input: a run of a million bad frames keeps their counts by reason and
+ * the first {@link KEPT_ERRORS} texts, not a million strings.
+ */
 export class RunSummary {
   frames = 0;
   failed = 0;
   readonly perLabel = new Map<string, number>();
+  /** The first KEPT_ERRORS per-frame errors, "topic @ stamp: message". */
   readonly errors: string[] = [];
+  /** Failed frames by reason: the error's code (e.g. IMAGE_INVALID), or its name. */
+  readonly failuresByReason = new Map<string, number>();
   /** Faces found by the face branch (when it ran), and the enrolled people recognised. */
   faces = 0;
   readonly identities = new Set<string>();
@@ -18,9 +29,13 @@ export class RunSummary {
     this.frames++;
     if (result.error !== undefined) {
       this.failed++;
-      this.errors.push(
-        `${result.frame.topic} @ ${formatStamp(result.frame.header)}: ${result.error.message}`,
-      );
+      const reason = errorReason(result.error);
+      this.failuresByReason.set(reason, (this.failuresByReason.get(reason) ?? 0) + 1);
+      if (this.errors.length < KEPT_ERRORS) {
+        this.errors.push(
+          `${result.frame.topic} @ ${formatStamp(result.frame.header)}: ${result.error.message}`,
+        );
+      }
       return;
     }
     for (const d of result.detections)
@@ -53,10 +68,12 @@ export class RunSummary {
       );
     }
     for (const w of this.warnings) lines.push(`warning: ${w}`);
-    if (this.errors.length > 0) {
+    if (this.failed > 0) {
+      const reasons = [...this.failuresByReason.entries()].sort((a, b) => b[1] - a[1]);
+      lines.push(`failed by reason: ${reasons.map(([r, n]) => `${r} ${n}`).join(', ')}`);
       lines.push('per-frame errors:');
       for (const e of this.errors.slice(0, 20)) lines.push(`  ${e}`);
-      if (this.errors.length > 20) lines.push(`  ... and ${this.errors.length - 20} more`);
+      if (this.failed > 20) lines.push(`  ... and ${this.failed - 20} more`);
     }
     return lines.join('\n');
   }

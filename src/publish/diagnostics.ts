@@ -22,6 +22,8 @@ export interface CameraDiagnostics {
   /** Frames that failed (decode, inference), this period and in total. */
   readonly errors: number;
   readonly errorsTotal: number;
+  /** Failed frames since the start by reason (an error code such as IMAGE_INVALID). */
+  readonly errorsByReasonTotal?: ReadonlyMap<string, number>;
   /** Latency from receive to publish of the frames published this period, ms; undefined when none. */
   readonly latencyP50Ms?: number;
   readonly latencyP95Ms?: number;
@@ -82,6 +84,9 @@ function cameraStatus(
       { key: 'rate_limited_frames', value: String(c.rateLimited) },
       { key: 'errors', value: String(c.errors) },
       { key: 'errors_total', value: String(c.errorsTotal) },
+      ...(c.errorsByReasonTotal !== undefined && c.errorsByReasonTotal.size > 0
+        ? [{ key: 'errors_total_by_reason', value: byReason(c.errorsByReasonTotal) }]
+        : []),
       { key: 'latency_p50_ms', value: fixed(c.latencyP50Ms, 1) },
       { key: 'latency_p95_ms', value: fixed(c.latencyP95Ms, 1) },
       { key: 'period_s', value: fixed(c.periodS, 2) },
@@ -90,4 +95,12 @@ function cameraStatus(
         : []),
     ],
   };
+}
+
+/** "IMAGE_INVALID 12, IMAGE_DECODE_FAILED 3": most frequent first. */
+function byReason(counts: ReadonlyMap<string, number>): string {
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
 }

@@ -7,6 +7,8 @@ interface Counters {
   dropped: number;
   rateLimited: number;
   errors: number;
+  /** Errors by reason (see errorReason): a few distinct codes, so the map stays small. */
+  errorsByReason: Map<string, number>;
   latencies: number[];
   lastError?: string;
 }
@@ -17,6 +19,7 @@ const zero = (): Counters => ({
   dropped: 0,
   rateLimited: 0,
   errors: 0,
+  errorsByReason: new Map(),
   latencies: [],
 });
 
@@ -58,15 +61,19 @@ export class CameraStats {
     this.bump(camera, (c) => c.rateLimited++);
   }
 
-  error(camera: string, message: string): void {
+  /** A frame of `camera` failed: `reason` is its error's code (see errorReason). */
+  error(camera: string, message: string, reason: string): void {
     this.bump(camera, (c) => {
       c.errors++;
+      c.errorsByReason.set(reason, (c.errorsByReason.get(reason) ?? 0) + 1);
       c.lastError = message;
     });
   }
 
   /** Running totals of one camera (for tests and benchmarks). */
-  total(camera: string): Readonly<Omit<Counters, 'latencies'>> {
+  total(camera: string): Readonly<Omit<Counters, 'latencies' | 'errorsByReason'>> & {
+    readonly errorsByReason: ReadonlyMap<string, number>;
+  } {
     const c = this.totals.get(camera);
     if (c === undefined) throw new RangeError(`unknown camera '${camera}'`);
     return c;
@@ -97,6 +104,7 @@ export class CameraStats {
         rateLimited: c.rateLimited,
         errors: c.errors,
         errorsTotal: t.errors,
+        errorsByReasonTotal: new Map(t.errorsByReason),
         ...(sorted.length > 0
           ? { latencyP50Ms: percentile(sorted, 50), latencyP95Ms: percentile(sorted, 95) }
           : {}),

@@ -6,6 +6,7 @@ import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { annotateDetections } from '../image/annotate.js';
 import type { FrameImage } from '../image/frameImage.js';
 import { matToImageMessage } from '../image/matToImageMessage.js';
+import { errorReason } from '../errors.js';
 import type { Header } from '../messages/types.js';
 import { MessageTypes } from '../messages/types.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
@@ -342,7 +343,7 @@ export class DetectorNode {
     const outputs = this.outputs;
     if (this.stateValue !== 'active' || outputs === undefined) return;
     if (result.error !== undefined) {
-      this.statsValue.error(camera, result.error.message);
+      this.statsValue.error(camera, result.error.message, errorReason(result.error));
       this.logFrameError(camera, frame, result.error);
       return;
     }
