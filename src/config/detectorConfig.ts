@@ -1,5 +1,6 @@
 import type { ClassifierConfig } from './classifierConfig.js';
 import type { FacesConfig } from './facesConfig.js';
+import type { ImageConfig } from './imageConfig.js';
 import type { ProvidersConfig } from './providerConfig.js';
 
 /**
@@ -43,6 +44,8 @@ export interface AppConfig {
   readonly inference: InferenceConfig;
   /** The face branch (detection, alignment, embeddings, attributes, gallery). */
   readonly faces: FacesConfig;
+  /** Pixel budget of a frame and reduced-scale JPEG decoding. */
+  readonly image: ImageConfig;
   /** The optional crop classifier; undefined when not configured. */
   readonly classifier?: ClassifierConfig;
 }

@@ -12,6 +12,7 @@ import {
   PROVIDER_CONFIG_KEYS,
 } from './providerConfig.js';
 import { ConfigReader, isRecord } from './configReader.js';
+import { defaultImageConfig, parseImageConfig } from './imageConfig.js';
 import type { AppConfig, DetectorConfig } from './detectorConfig.js';
 
 /** The configuration used when no file or parameter says otherwise. */
@@ -32,6 +33,7 @@ export function defaultConfig(): AppConfig {
       providers: defaultProvidersConfig(os.availableParallelism()),
     },
     faces: defaultFacesConfig(),
+    image: defaultImageConfig(),
   };
 }
 
@@ -90,6 +92,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
     'classifier',
     'outputs',
     'node',
+    'image',
   ]);
   const det = root.child('detector');
   det.only(['model_form', 'score_threshold', 'iou_threshold', 'nms', 'max_detections', 'resize']);
@@ -118,6 +121,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
       }),
     },
     faces: parseFacesConfig((input as Record<string, unknown>).faces, source, baseDir),
+    image: parseImageConfig(root.child('image')),
     classifier: parseClassifierConfig(
       (input as Record<string, unknown>).classifier,
       source,

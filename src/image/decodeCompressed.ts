@@ -6,6 +6,9 @@ import {
   decodeEncodedImageAsync,
   hexPrefix,
   sniffImageFormat,
+  type DecodedImage,
+  type EncodedImageDecodeOptions,
+  type ReducibleDecodeOptions,
 } from './decodeEncodedImage.js';
 
 /**
@@ -18,19 +21,30 @@ import {
  * is BGR after OpenCV decodes it whatever the original encoding was. An empty format is
  * accepted. Depth streams ("16UC1; compressedDepth png") are refused: they are not colour.
  *
+ * The size the JPEG/PNG header claims is checked against `options.limits` before decoding.
+ *
  * @throws ImageError IMAGE_UNSUPPORTED_ENCODING for a format other than JPEG or PNG;
- *   IMAGE_DECODE_FAILED for data that is not a complete JPEG or PNG, naming the format and the
- *   byte count.
+ *   IMAGE_TOO_LARGE for an image over the limits; IMAGE_DECODE_FAILED for data that is not a
+ *   complete JPEG or PNG, naming the format and the byte count.
  */
-export function decodeCompressed(msg: CompressedImage): Mat {
+export function decodeCompressed(
+  msg: CompressedImage,
+  options: EncodedImageDecodeOptions = {},
+): Mat {
   const { data, what } = checkCompressed(msg);
-  return decodeEncodedImage(data, what);
+  return decodeEncodedImage(data, what, options);
 }
 
-/** decodeCompressed with the decoding on libuv's thread pool (see decodeEncodedImageAsync). */
-export async function decodeCompressedAsync(msg: CompressedImage): Promise<Mat> {
+/**
+ * decodeCompressed with the decoding on libuv's thread pool, and a large JPEG optionally decoded
+ * at reduced scale (see decodeEncodedImageAsync).
+ */
+export async function decodeCompressedAsync(
+  msg: CompressedImage,
+  options: ReducibleDecodeOptions = {},
+): Promise<DecodedImage> {
   const { data, what } = checkCompressed(msg);
-  return decodeEncodedImageAsync(data, what);
+  return decodeEncodedImageAsync(data, what, options);
 }
 
 function checkCompressed(msg: CompressedImage): { data: Uint8Array; what: string } {

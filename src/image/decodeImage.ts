@@ -11,9 +11,16 @@ import {
   SUPPORTED_IMAGE_ENCODINGS,
   type ImageEncoding,
 } from './imageEncodings.js';
+import { checkImageSize, DEFAULT_IMAGE_LIMITS, type ImageLimits } from './imageLimits.js';
 
-/** Largest width or height decodeImage accepts, in pixels. */
-export const MAX_IMAGE_SIDE = 16384;
+/** Largest width or height decodeImage accepts by default, in pixels. */
+export const MAX_IMAGE_SIDE = DEFAULT_IMAGE_LIMITS.maxSide;
+
+/** Options of decodeImage. */
+export interface DecodeImageOptions {
+  /** The largest image converted. Default DEFAULT_IMAGE_LIMITS. */
+  readonly limits?: ImageLimits;
+}
 
 const HOST_IS_BIG_ENDIAN = endianness() === 'BE';
 
@@ -36,14 +43,21 @@ const HOST_IS_BIG_ENDIAN = endianness() === 'BE';
  * buffer; only bgr8 needs a copy (the result must own its pixels), and mono16 whose byte order
  * differs from the host's is byte-swapped into a packed copy first.
  *
- * @throws ImageError IMAGE_INVALID for a size of 0 or over MAX_IMAGE_SIDE, a `step` smaller than
- *   one row, a `data` length other than step x height, an odd width for 4:2:2 or an odd step for
- *   mono16; IMAGE_UNSUPPORTED_ENCODING for any other encoding; IMAGE_DECODE_FAILED if OpenCV
- *   rejects the conversion.
+ * The size is checked against `options.limits` before anything is allocated.
+ *
+ * @throws ImageError IMAGE_INVALID for a size of 0 or a side over the limit's maxSide, a `step`
+ *   smaller than one row, a `data` length other than step x height, an odd width for 4:2:2 or an
+ *   odd step for mono16; IMAGE_TOO_LARGE for more pixels than the limit's maxPixels;
+ *   IMAGE_UNSUPPORTED_ENCODING for any other encoding; IMAGE_DECODE_FAILED if OpenCV rejects the
+ *   conversion.
  */
-export function decodeImage(msg: Image): Mat {
+export function decodeImage(msg: Image, options: DecodeImageOptions = {}): Mat {
   const encoding = checkEncoding(msg.encoding);
-  const { width, height, step, data } = checkLayout(msg, encoding);
+  const { width, height, step, data } = checkLayout(
+    msg,
+    encoding,
+    options.limits ?? DEFAULT_IMAGE_LIMITS,
+  );
 
   try {
     if (encoding === 'mono16') {
@@ -112,17 +126,18 @@ interface Layout {
   data: Uint8Array;
 }
 
-function checkLayout(msg: Image, encoding: ImageEncoding): Layout {
+function checkLayout(msg: Image, encoding: ImageEncoding, limits: ImageLimits): Layout {
   const { width, height, step, data } = msg;
   const sideOk = (n: unknown): n is number =>
-    Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_IMAGE_SIDE;
+    Number.isInteger(n) && (n as number) >= 1 && (n as number) <= limits.maxSide;
   if (!sideOk(width) || !sideOk(height)) {
     throw new ImageError(
       'IMAGE_INVALID',
       `Image size ${String(width)}x${String(height)} is invalid: width and height must be ` +
-        `integers in [1, ${MAX_IMAGE_SIDE}]; check the driver's width/height fields`,
+        `integers in [1, ${limits.maxSide}] (image.max_side); check the driver's width/height fields`,
     );
   }
+  checkImageSize(width, height, limits, `Image '${encoding}'`);
   if (!(data instanceof Uint8Array)) {
     throw new ImageError(
       'IMAGE_INVALID',

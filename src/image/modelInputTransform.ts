@@ -153,3 +153,41 @@ function checkSide(name: string, value: number): void {
     throw new RangeError(`'${name}' must be an integer in [1, ${MAX_SIDE}], got ${value}`);
   }
 }
+
+/**
+ * The transform of a frame decoded at 1/`factor` scale (a reduced JPEG decode), re-expressed in
+ * the pixels of the full-size source, `sourceWidth` x `sourceHeight`: decoded pixel x covers
+ * source pixels [x * factor, (x + 1) * factor), as libjpeg's DCT scaling computes it. Boxes
+ * mapped with the result are clamped to the full-size source. Pure.
+ *
+ * @throws RangeError for a factor that is not a positive integer, or a source size that is not
+ *   what the decoded size came from (ceil(source / factor) must equal the decoded size).
+ */
+export function transformToFullSource(
+  transform: ModelInputTransform,
+  factor: number,
+  sourceWidth: number,
+  sourceHeight: number,
+): ModelInputTransform {
+  if (!Number.isInteger(factor) || factor < 1) {
+    throw new RangeError(`'factor' must be a positive integer, got ${factor}`);
+  }
+  if (
+    Math.ceil(sourceWidth / factor) !== transform.sourceWidth ||
+    Math.ceil(sourceHeight / factor) !== transform.sourceHeight
+  ) {
+    throw new RangeError(
+      `a ${transform.sourceWidth}x${transform.sourceHeight} image is not ${sourceWidth}x${sourceHeight} reduced by ${factor}`,
+    );
+  }
+  if (factor === 1) return transform;
+  return {
+    ...transform,
+    sourceWidth,
+    sourceHeight,
+    scaleX: transform.scaleX * factor,
+    scaleY: transform.scaleY * factor,
+    offsetX: transform.offsetX * factor,
+    offsetY: transform.offsetY * factor,
+  };
+}

@@ -54,6 +54,7 @@ export class DetectionPipeline {
         observer: options.observer,
         classifier,
         faces,
+        image: config.image,
       });
       return new DetectionPipeline(detector, classifier, faces, stage);
     } catch (error) {

@@ -2,12 +2,18 @@ import type { CropClassifier } from '../classification/cropClassifier.js';
 import { emptyFaceTimings } from '../faces/faceResult.js';
 import type { FaceStage } from '../faces/faceStage.js';
 import type { DetectorConfig } from '../config/detectorConfig.js';
+import { defaultImageConfig, type ImageConfig } from '../config/imageConfig.js';
 import type { ObjectDetection } from '../detection/objectDetection.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
 import { MessageError, MobilenetRosError } from '../errors.js';
-import { decodeFrameImageAsync, type FrameImage } from '../image/frameImage.js';
+import {
+  decodeFrameImageAsync,
+  type FrameDecodeOptions,
+  type FrameImage,
+} from '../image/frameImage.js';
 import { mapBoxToSource } from '../image/modelInputTransform.js';
 import { formatStamp, type CameraFrame } from '../sources/cameraFrame.js';
+import { frameDecodeOptions } from './frameDecodeOptions.js';
 import type { FrameResult, StageTimings } from './frameResult.js';
 import type { FrameHooks, FrameStage } from './processFrames.js';
 
@@ -19,6 +25,8 @@ export interface ObjectDetectionStageOptions {
   classifier?: CropClassifier;
   /** The face branch: faces in the frame, or inside person detections (per its config). */
   faces?: FaceStage;
+  /** Frame size limits and reduced-scale JPEG decoding. Default: defaultImageConfig(). */
+  image?: ImageConfig;
 }
 
 /** Called with the decoded image and the result while the image is still alive (e.g. to draw). */
@@ -33,6 +41,8 @@ export class ObjectDetectionStage implements FrameStage {
   private readonly observer: ImageObserver | undefined;
   private readonly classifier: CropClassifier | undefined;
   private readonly faces: FaceStage | undefined;
+  /** How frames are decoded: within the limits, reduced when nothing needs full resolution. */
+  readonly decodeOptions: FrameDecodeOptions;
 
   constructor(
     private readonly detector: SsdDetector,
@@ -42,6 +52,11 @@ export class ObjectDetectionStage implements FrameStage {
     this.observer = options.observer;
     this.classifier = options.classifier;
     this.faces = options.faces;
+    this.decodeOptions = frameDecodeOptions(options.image ?? defaultImageConfig(), {
+      modelInput: { width: detector.width, height: detector.height },
+      fullResolution:
+        this.observer !== undefined || this.classifier !== undefined || this.faces !== undefined,
+    });
     this.applyDecoderOptions(config);
   }
 
@@ -69,7 +84,7 @@ export class ObjectDetectionStage implements FrameStage {
         );
       }
       let t = performance.now();
-      image = await decodeFrameImageAsync(frame.payload);
+      image = await decodeFrameImageAsync(frame.payload, this.decodeOptions);
       timings.decodeMs = performance.now() - t;
 
       t = performance.now();
@@ -107,10 +122,11 @@ export class ObjectDetectionStage implements FrameStage {
               persons: classified.filter((d) => d.label === 'person'),
               timings: faceTimings,
             });
+      // The full frame's size, where the boxes are, also when it was decoded at reduced scale.
       const result: FrameResult = {
         frame,
-        width: image.width,
-        height: image.height,
+        width: image.sourceWidth,
+        height: image.sourceHeight,
         detections: classified,
         timings,
         ...(faces === undefined ? {} : { faces, faceTimings }),
@@ -121,8 +137,8 @@ export class ObjectDetectionStage implements FrameStage {
       const reason = error instanceof Error ? error : new Error(String(error));
       return {
         frame,
-        width: image?.width ?? 0,
-        height: image?.height ?? 0,
+        width: image?.sourceWidth ?? 0,
+        height: image?.sourceHeight ?? 0,
         detections: [],
         error: reason,
         timings,

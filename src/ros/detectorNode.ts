@@ -55,7 +55,7 @@ export interface DetectorNodeOptions {
   /** Loads the models at configure. Default: DetectionPipeline.create from the parameters. */
   createPipeline?: (
     config: AppConfig,
-    options: { observer: ImageObserver },
+    options: { observer?: ImageObserver },
   ) => Promise<DetectionPipeline>;
   /** Monotonic milliseconds. Default performance.now. */
   now?: () => number;
@@ -146,11 +146,16 @@ export class DetectorNode {
     try {
       const create =
         this.options.createPipeline ??
-        ((config: AppConfig, options: { observer: ImageObserver }) =>
+        ((config: AppConfig, options: { observer?: ImageObserver }) =>
           DetectionPipeline.create(config, options));
-      this.models = await create(app, {
-        observer: (image, result) => this.publishOverlay(image, result),
-      });
+      // Without overlay publishers nothing draws on the frames, so they may be decoded at
+      // reduced scale (image.jpeg_reduced_decode).
+      this.models = await create(
+        app,
+        this.settings.ros.outputs.overlay
+          ? { observer: (image, result) => this.publishOverlay(image, result) }
+          : {},
+      );
       this.detector = this.models.detector;
       this.stage = this.models.stage;
     } catch (error) {

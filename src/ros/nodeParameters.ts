@@ -1,6 +1,8 @@
 import type { AppConfig } from '../config/detectorConfig.js';
 import { defaultConfig, parseConfig } from '../config/parseConfig.js';
 import { defaultRosConfig, parseRosConfig, type RosConfig } from '../config/rosConfig.js';
+import { JPEG_REDUCED_DECODE_MODES } from '../config/imageConfig.js';
+import { MAX_PIXELS_LIMIT, MAX_SIDE_LIMIT } from '../image/imageLimits.js';
 import { ConfigError } from '../errors.js';
 import { isWildcardKey, type ResolvedOverride } from './parameterOverrides.js';
 import {
@@ -127,6 +129,31 @@ export function staticParameterSpecs(): ParameterSpec[] {
       kind: 'bool',
       defaultValue: app.inference.spinWait,
       description: "ONNX Runtime's idle threads busy-wait (faster alone, slower beside decoding)",
+      dynamic: false,
+    },
+    {
+      name: 'image.max_side',
+      kind: 'integer',
+      defaultValue: app.image.maxSide,
+      range: [1, MAX_SIDE_LIMIT],
+      description: 'largest frame width or height; larger frames are refused before decoding',
+      dynamic: false,
+    },
+    {
+      name: 'image.max_pixels',
+      kind: 'integer',
+      defaultValue: app.image.maxPixels,
+      range: [1, MAX_PIXELS_LIMIT],
+      description: 'largest frame width x height; larger frames are refused before decoding',
+      dynamic: false,
+    },
+    {
+      name: 'image.jpeg_reduced_decode',
+      kind: 'string',
+      defaultValue: app.image.jpegReducedDecode,
+      choices: JPEG_REDUCED_DECODE_MODES,
+      description:
+        "'auto': decode large JPEGs at 1/2, 1/4 or 1/8 scale, down to twice the detector input, when no face branch, classifier or overlay needs full resolution",
       dynamic: false,
     },
     {

@@ -281,6 +281,28 @@ describe('decodeImage', () => {
       const msg: Image = { ...small(), encoding: 'mono8', width: 16384, height: 1, step: 16384 };
       assert.equal(decodeBytes({ ...msg, data: new Uint8Array(16384) }).length, 16384 * 3);
     });
+    it('applies the given limits before converting: side (IMAGE_INVALID) and pixels (IMAGE_TOO_LARGE)', () => {
+      const msg: Image = { ...small(), encoding: 'mono8', width: 100, height: 80, step: 100 };
+      const data = new Uint8Array(8000);
+      const limits = { maxSide: 100, maxPixels: 8000 };
+      assert.equal(decodeImage({ ...msg, data }, { limits }).cols, 100);
+      assertImageError(
+        () => decodeImage({ ...msg, data }, { limits: { ...limits, maxSide: 99 } }),
+        'IMAGE_INVALID',
+        /size 100x80 is invalid.*\[1, 99\] \(image\.max_side\)/,
+      );
+      assertImageError(
+        () => decodeImage({ ...msg, data }, { limits: { ...limits, maxPixels: 7999 } }),
+        'IMAGE_TOO_LARGE',
+        /Image 'mono8' claims 100x80 \(8000 pixels.*more than image\.max_pixels = 7999 pixels/,
+      );
+      // By default a 16384x16384 frame is over the pixel budget, before its (absent) data is looked at.
+      assertImageError(
+        () => decodeImage({ ...msg, width: 16384, height: 16384, step: 16384 }),
+        'IMAGE_TOO_LARGE',
+        /claims 16384x16384/,
+      );
+    });
     it('rejects an odd width for 4:2:2 and an odd step for mono16', () => {
       assertImageError(
         () =>

@@ -4,6 +4,7 @@ import {
   computeModelInputTransform,
   mapBoxToSource,
   mapPointToSource,
+  transformToFullSource,
 } from '../../src/image/modelInputTransform.js';
 import type { Box } from '../../src/postprocess/box.js';
 
@@ -94,6 +95,42 @@ describe('modelInputTransform', () => {
           resize: 'crop' as 'stretch',
         }),
       /'resize' must be 'stretch' or 'letterbox', got "crop"/,
+    );
+  });
+
+  it('re-expresses the transform of a reduced decode in full-size source pixels', () => {
+    // 641x427 decoded at 1/4 is 161x107 (libjpeg rounds up); decoded pixel x covers [4x, 4x + 4).
+    for (const resize of ['stretch', 'letterbox'] as const) {
+      const reduced = computeModelInputTransform(161, 107, { width: 300, height: 300, resize });
+      const full = transformToFullSource(reduced, 4, 641, 427);
+      assert.deepEqual([full.sourceWidth, full.sourceHeight], [641, 427]);
+      assert.deepEqual(full.content, reduced.content);
+      const box = { xmin: 0.1, ymin: 0.3, xmax: 0.6, ymax: 0.7 };
+      const inReduced = mapBoxToSource(box, reduced);
+      assertBoxClose(mapBoxToSource(box, full), {
+        xmin: inReduced.xmin * 4,
+        ymin: inReduced.ymin * 4,
+        xmax: inReduced.xmax * 4,
+        ymax: inReduced.ymax * 4,
+      });
+      // The right edge of the last decoded pixel (644) is clamped to the source (641).
+      if (resize === 'stretch') {
+        assert.equal(mapBoxToSource({ xmin: 0, ymin: 0, xmax: 1, ymax: 1 }, full).xmax, 641);
+      }
+    }
+    const same = computeModelInputTransform(640, 480, {
+      width: 300,
+      height: 300,
+      resize: 'stretch',
+    });
+    assert.equal(transformToFullSource(same, 1, 640, 480), same);
+    assert.throws(
+      () => transformToFullSource(same, 2, 1000, 960),
+      /640x480 image is not 1000x960 reduced by 2/,
+    );
+    assert.throws(
+      () => transformToFullSource(same, 3.5, 640, 480),
+      /'factor' must be a positive integer/,
     );
   });
 });
