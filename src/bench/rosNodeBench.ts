@@ -7,6 +7,7 @@ import { DetectorNode } from '../ros/detectorNode.js';
 import { FakeNode, givenParameters, realRclClasses } from '../ros/testing/fakeRclnodejs.js';
 import { writeSampleRecording } from '../sample/sampleRecording.js';
 import { readBagJpegs } from './bagJpegs.js';
+import { hostileCompressedImages } from './hostileFrames.js';
 import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
 import { fpsOf, overallFps, replayRate, type Rate } from './replayRate.js';
 
@@ -22,7 +23,23 @@ export interface RosNodeBenchOptions {
   rounds?: number;
   /** Frames delivered in the overload run (4 cameras x 30 fps). Default 600; the issue's memory check uses 5000. */
   overloadFrames?: number;
+  /**
+   * In the overload run, every n-th message is a hostile one (a dimension bomb, a cut JPEG, bytes
+   * that are no image, a depth format, no data; in turn) instead of a frame: the soak. 0: none.
+   */
+  hostileEvery?: number;
   log?: (line: string) => void;
+}
+
+/** The process's memory and handles after one overload block. */
+export interface ResourceSample {
+  /** Messages delivered so far. */
+  readonly delivered: number;
+  readonly rssMiB: number;
+  /** Open file descriptors (/proc/self/fd). */
+  readonly fds: number;
+  /** Handles and requests keeping Node's event loop alive (process.getActiveResourcesInfo). */
+  readonly activeResources: number;
 }
 
 export interface RosNodeBenchResult {
@@ -45,6 +62,13 @@ export interface RosNodeBenchResult {
     readonly latency: LatencySummary;
     /** Drops summed from the published DiagnosticArray messages. */
     readonly droppedInDiagnostics: number;
+    /** Hostile messages delivered, and failed frames summed from the DiagnosticArray messages. */
+    readonly hostileDelivered: number;
+    readonly errorsInDiagnostics: number;
+    /** Failed frames by reason, from the last DiagnosticArray (errors_total_by_reason). */
+    readonly errorsByReason: string;
+    /** Memory and handles after each block. */
+    readonly samples: readonly ResourceSample[];
     readonly publishedPerCamera: readonly number[];
     /** min/max of publishedPerCamera: 1 is perfectly fair. */
     readonly fairness: number;
@@ -71,6 +95,9 @@ export async function runRosNodeBench(options: RosNodeBenchOptions): Promise<Ros
   const frames = options.frames ?? 400;
   const rounds = options.rounds ?? 8;
   const overloadFrames = options.overloadFrames ?? 600;
+  const hostileEvery = options.hostileEvery ?? 0;
+  if (!Number.isInteger(hostileEvery) || hostileEvery < 0)
+    throw new RangeError(`'hostileEvery' must be an integer >= 0, got ${hostileEvery}`);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > frames || rounds > overloadFrames)
     throw new RangeError(
       `'rounds' must be an integer in [1, min(frames, overloadFrames)], got ${rounds}`,
@@ -106,9 +133,18 @@ export async function runRosNodeBench(options: RosNodeBenchOptions): Promise<Ros
 
     log(
       `overload: 4 cameras x 30 fps, ${overloadFrames} frames delivered in ${rounds} block(s); ` +
-        `after each, single frames one at a time on the same node`,
+        `after each, single frames one at a time on the same node` +
+        (hostileEvery > 0 ? `; every ${hostileEvery}th message hostile` : ''),
     );
-    const { overload, singleFrame } = await overloadRun(config, rcl, jpegs, overloadFrames, rounds);
+    const { overload, singleFrame } = await overloadRun(
+      config,
+      rcl,
+      jpegs,
+      overloadFrames,
+      rounds,
+      hostileEvery,
+      log,
+    );
     return {
       threads: config.inference.threads,
       replayFps,
@@ -223,7 +259,15 @@ async function overloadRun(
   jpegs: readonly CompressedImage[],
   total: number,
   blocks: number,
+  hostileEvery: number,
+  log: (line: string) => void,
 ): Promise<{ overload: RosNodeBenchResult['overload']; singleFrame: LatencySummary }> {
+  const hostile = hostileCompressedImages(jpegs[0]?.data ?? new Uint8Array(), {
+    stamp: { sec: 0, nanosec: 0 },
+    frame_id: 'hostile',
+  });
+  let hostileDelivered = 0;
+  const samples: ResourceSample[] = [];
   const latencies: number[] = [];
   const single: number[] = [];
   const perCamera = new Map<string, number>(CAMERAS.map((c) => [c, 0]));
@@ -262,7 +306,13 @@ async function overloadRun(
                   resolve();
                   return;
                 }
-                bench.fake.deliver(topicOf(camera), jpegs[delivered % jpegs.length]);
+                const isHostile = hostileEvery > 0 && (delivered + 1) % hostileEvery === 0;
+                bench.fake.deliver(
+                  topicOf(camera),
+                  isHostile
+                    ? hostile[hostileDelivered++ % hostile.length]
+                    : jpegs[delivered % jpegs.length],
+                );
                 delivered++;
                 if (delivered === Math.round(total * 0.2)) rssStart = process.memoryUsage().rss;
               }, 1000 / 30),
@@ -286,6 +336,13 @@ async function overloadRun(
         });
         if (i > 0) single.push(ms);
       }
+      samples.push(resourceSample(delivered));
+      const last = samples.at(-1);
+      if (blocks > 1 && last !== undefined)
+        log(
+          `  block ${block + 1}/${blocks}: ${delivered} delivered, RSS ${last.rssMiB.toFixed(1)} MiB, ` +
+            `${last.fds} fds, ${last.activeResources} active resources`,
+        );
     }
     tick();
   } finally {
@@ -294,12 +351,19 @@ async function overloadRun(
   }
   const rssEnd = process.memoryUsage().rss;
   let dropped = 0;
+  let errors = 0;
+  const reasons = new Map<string, string>();
   for (const p of diagnostics.published) {
     const array = p.message as {
-      status: { values: { key: string; value: string }[] }[];
+      status: { name: string; values: { key: string; value: string }[] }[];
     };
-    for (const s of array.status)
-      dropped += Number(s.values.find((v) => v.key === 'dropped_frames')?.value ?? 0);
+    for (const s of array.status) {
+      const value = (key: string): string | undefined => s.values.find((v) => v.key === key)?.value;
+      dropped += Number(value('dropped_frames') ?? 0);
+      errors += Number(value('errors') ?? 0);
+      const byReason = value('errors_total_by_reason');
+      if (byReason !== undefined) reasons.set(s.name, byReason);
+    }
   }
   const counts = CAMERAS.map((c) => perCamera.get(c) ?? 0);
   return {
@@ -310,12 +374,31 @@ async function overloadRun(
       published: latencies.length,
       latency: summarizeLatencies(latencies.length > 0 ? latencies : [0]),
       droppedInDiagnostics: dropped,
+      hostileDelivered,
+      errorsInDiagnostics: errors,
+      errorsByReason: [...reasons.entries()].map(([n, r]) => `${n}: ${r}`).join('; '),
+      samples,
       publishedPerCamera: counts,
       fairness: Math.min(...counts) / Math.max(1, ...counts),
       rssStartMiB: rssStart / 2 ** 20,
       rssEndMiB: rssEnd / 2 ** 20,
       rssGrowth: rssStart > 0 ? rssEnd / rssStart - 1 : 0,
     },
+  };
+}
+
+function resourceSample(delivered: number): ResourceSample {
+  let fds = -1;
+  try {
+    fds = fs.readdirSync('/proc/self/fd').length;
+  } catch {
+    // Not Linux: reported as -1.
+  }
+  return {
+    delivered,
+    rssMiB: process.memoryUsage().rss / 2 ** 20,
+    fds,
+    activeResources: process.getActiveResourcesInfo().length,
   };
 }
 
@@ -330,8 +413,27 @@ export function formatRosNodeBench(r: RosNodeBenchResult): string {
     `single frame, receive -> publish (between the overload blocks): p50 ${r.singleFrame.p50.toFixed(1)} ms, p95 ${r.singleFrame.p95.toFixed(1)} ms`,
     `overload, 4 cameras x 30 fps: ${o.delivered} frames delivered in ${o.seconds.toFixed(1)} s, ${o.published} published (${(o.published / o.seconds).toFixed(1)} fps)`,
     `  latency receive -> publish: p50 ${o.latency.p50.toFixed(1)} ms, p95 ${o.latency.p95.toFixed(1)} ms, max ${o.latency.max.toFixed(1)} ms (target p95 <= 3 x ${r.singleFrame.p50.toFixed(1)} = ${bound.toFixed(1)} ms: ${pass(o.latency.p95 <= bound)})`,
-    `  drops reported in /diagnostics: ${o.droppedInDiagnostics} (delivered - published = ${o.delivered - o.published}: ${pass(o.droppedInDiagnostics === o.delivered - o.published)})`,
+    `  drops + errors reported in /diagnostics: ${o.droppedInDiagnostics} + ${o.errorsInDiagnostics} (delivered - published = ${o.delivered - o.published}: ${pass(o.droppedInDiagnostics + o.errorsInDiagnostics === o.delivered - o.published)})`,
+    ...(o.hostileDelivered > 0
+      ? [
+          `  hostile messages: ${o.hostileDelivered} delivered, ${o.errorsInDiagnostics} failed frames in /diagnostics (${pass(o.errorsInDiagnostics === o.hostileDelivered)}); ${o.errorsByReason}`,
+        ]
+      : []),
     `  published per camera: ${o.publishedPerCamera.join(', ')} (fairness min/max ${o.fairness.toFixed(2)}: ${pass(o.fairness >= 0.9)})`,
     `  RSS ${o.rssStartMiB.toFixed(1)} MiB (at 20%) -> ${o.rssEndMiB.toFixed(1)} MiB: ${(o.rssGrowth * 100).toFixed(1)}% (target < 5%: ${pass(o.rssGrowth < 0.05)})`,
+    ...(o.samples.length > 1 ? [handleTrend(o.samples)] : []),
   ].join('\n');
+}
+
+/** Open fds and active resources from the second block to the last (the first warms up). */
+function handleTrend(samples: readonly ResourceSample[]): string {
+  const from = samples[1] ?? samples[0];
+  const to = samples.at(-1);
+  if (from === undefined || to === undefined) return '';
+  const maxFds = Math.max(...samples.slice(1).map((s) => s.fds));
+  const flat = to.fds <= from.fds && to.activeResources <= from.activeResources;
+  return (
+    `  handles after block 2 -> last: fds ${from.fds} -> ${to.fds} (max ${maxFds}), active resources ` +
+    `${from.activeResources} -> ${to.activeResources} (flat: ${flat ? 'ok' : 'MISSED'})`
+  );
 }

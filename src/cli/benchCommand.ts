@@ -44,6 +44,12 @@ export function benchCommand(): Command {
       'with --ros: frames delivered in the overload run (the memory check wants 5000)',
       '600',
     )
+    .option(
+      '--hostile-every <n>',
+      'with --ros --graph double: every n-th overload message is hostile (a dimension bomb, a cut JPEG, ' +
+        'bytes that are no image, a depth format, no data): the soak; 0 = none',
+      '0',
+    )
     .action(
       async (options: {
         frames: string;
@@ -54,6 +60,7 @@ export function benchCommand(): Command {
         ros?: boolean;
         graph: string;
         overloadFrames: string;
+        hostileEvery: string;
         faces?: string[];
       }) => {
         const base = configFrom(options.config);
@@ -114,7 +121,14 @@ export function benchCommand(): Command {
             throw new RangeError(
               `'--overload-frames' must be an integer >= 1, got ${options.overloadFrames}`,
             );
-          await runRosBenches({ config, frames, rounds, overloadFrames, graph });
+          const hostileEvery = Number(options.hostileEvery);
+          if (!Number.isInteger(hostileEvery) || hostileEvery < 0)
+            throw new RangeError(
+              `'--hostile-every' must be an integer >= 0, got ${options.hostileEvery}`,
+            );
+          if (hostileEvery > 0 && graph !== 'double')
+            throw new RangeError(`'--hostile-every' needs --graph double`);
+          await runRosBenches({ config, frames, rounds, overloadFrames, hostileEvery, graph });
           return;
         }
         const result = await runDetectionBench({
@@ -137,14 +151,15 @@ async function runRosBenches(options: {
   frames: number;
   rounds: number;
   overloadFrames: number;
+  hostileEvery: number;
   graph: 'double' | 'real' | 'both';
 }): Promise<void> {
-  const { graph, ...settings } = options;
+  const { graph, hostileEvery, ...settings } = options;
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   let double: RosNodeBenchResult | undefined;
   if (graph !== 'real') {
     const { formatRosNodeBench, runRosNodeBench } = await import('../bench/rosNodeBench.js');
-    double = await runRosNodeBench({ ...settings, log });
+    double = await runRosNodeBench({ ...settings, hostileEvery, log });
     process.stdout.write(`${formatRosNodeBench(double)}\n`);
   }
   if (graph === 'double') return;
