@@ -8,7 +8,8 @@ import { McapBagWriter } from '../../src/bag/mcapBagWriter.js';
 import { MessageCodec } from '../../src/bag/messageCodec.js';
 import { runReplay } from '../../src/cli/replay.js';
 import { defaultConfig } from '../../src/config/parseConfig.js';
-import { BagError } from '../../src/errors.js';
+import { BagError, ModelError } from '../../src/errors.js';
+import { WORKER_FAULT_ENV } from '../../src/inference/workerProtocol.js';
 import { MessageRegistry } from '../../src/messages/messageRegistry.js';
 import {
   MessageTypes,
@@ -184,6 +185,55 @@ describe('replay', function () {
       detections.map((d) => (d.message as Detection2DArray).header.stamp.sec),
       [1, 4],
     );
+  });
+
+  it('stops at once when the inference thread dies: the fatal error is returned, the output is a valid bag of the frames done before', async () => {
+    const output = path.join(dir, 'worker-died.mcap');
+    process.env[WORKER_FAULT_ENV] = 'exit:4'; // the detector's thread exits at its 4th run
+    let result: Awaited<ReturnType<typeof runReplay>>;
+    try {
+      result = await runReplay({ bag: sample, output, config });
+    } finally {
+      delete process.env[WORKER_FAULT_ENV];
+    }
+    const { summary, fatal, interrupted } = result;
+    assert.equal(interrupted, false);
+    assert.ok(fatal instanceof ModelError, String(fatal));
+    assert.equal(fatal.code, 'WORKER_DIED');
+    assert.match(fatal.message, /inference thread of .* exited unexpectedly \(exit code 70\)/);
+    // Not one failed frame per remaining frame: the three frames before are done, then it stops.
+    assert.equal(summary.frames, 3);
+    assert.equal(summary.failed, 0);
+    assert.ok(!fs.existsSync(`${output}.partial`));
+    const detections = await readAll(output, ['/detections']);
+    const images = (await readAll(sample)).filter((m) => m.topic !== '/detections');
+    assert.deepEqual(
+      detections.map((d) => d.logTime),
+      images.slice(0, 3).map((m) => m.logTime),
+    );
+  });
+
+  it('exits 2 with what died when the inference thread throws, leaving a valid output bag', async () => {
+    const output = path.join(dir, 'worker-threw.mcap');
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'dist/src/main.js'), 'replay', sample, '-o', output],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, [WORKER_FAULT_ENV]: 'throw:3' },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 2, stderr);
+    assert.match(
+      stderr,
+      /error \[WORKER_DIED\]: stopped after 2 frames: the inference thread of .*coco_ssd_mobilenet_v2\.qdq\.onnx died \(injected fault/,
+    );
+    assert.match(stderr, /frames: 2 \(2 processed, 0 failed\)/);
+    assert.match(stderr, /stopped early/);
+    assert.equal((await readAll(output, ['/detections'])).length, 2);
   });
 
   it('on SIGINT closes the output as a valid bag holding the frames processed so far (exit 130)', async () => {
