@@ -57,7 +57,15 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const reader = await openBag(options.bag);
   const annotated: string[] = [];
   try {
-    const source = new BagFrameSource(reader, { topics: options.topics });
+    // Damaged parts of the input are skipped and reported; the run then ends with status 1.
+    const damaged: string[] = [];
+    const source = new BagFrameSource(reader, {
+      topics: options.topics,
+      onDamage: (damage) => {
+        damaged.push(damage.message);
+        process.stderr.write(`mobilenet-ros: warning: ${damage.message}\n`);
+      },
+    });
     const pipeline = await DetectionPipeline.create(options.config, {
       observer: annotationObserver(options, annotated),
     });
@@ -125,6 +133,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         });
         progress.done();
       } finally {
+        summary.warnings.push(...damaged);
         await sink.close();
       }
       return { summary, interrupted, annotated, fatal };

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { BagReader, TopicInfo } from '../bag/bagReader.js';
+import type { BagDamage, BagReader, ReadMessagesOptions, TopicInfo } from '../bag/bagReader.js';
 import { MessageCodec } from '../bag/messageCodec.js';
 import { BagError } from '../errors.js';
 import { MessageRegistry } from '../messages/messageRegistry.js';
@@ -14,6 +14,11 @@ export interface BagFrameSourceOptions {
   topics?: readonly string[];
   /** Frames read ahead of the pipeline (handed out, not yet done). Default 2. */
   readAhead?: number;
+  /**
+   * Told of each damaged part of the bag, which is then skipped (see ReadMessagesOptions).
+   * Default: damage ends the frames with a BagError.
+   */
+  onDamage?: (damage: BagDamage) => void;
 }
 
 const IMAGE_TYPES: readonly string[] = [MessageTypes.Image, MessageTypes.CompressedImage];
@@ -45,7 +50,7 @@ export class BagFrameSource implements FrameSource {
     this.#paced = new ReadAheadFrames({
       name: `frames of ${reader.path}`,
       readAhead: options.readAhead,
-      read: () => readFrames(reader, names, codecs),
+      read: () => readFrames(reader, { topics: names, onDamage: options.onDamage }, codecs),
     });
     this.frames = this.#paced.frames;
   }
@@ -61,11 +66,11 @@ export class BagFrameSource implements FrameSource {
 /** One pass over the bag; its `return()` (on unsubscribe) ends the reader's pass too. */
 async function* readFrames(
   reader: BagReader,
-  topics: readonly string[],
+  options: ReadMessagesOptions,
   codecs: ReadonlyMap<string, MessageCodec<Image | CompressedImage>>,
 ): AsyncGenerator<CameraFrame> {
   let sequence = 0;
-  for await (const message of reader.messages({ topics })) {
+  for await (const message of reader.messages(options)) {
     const payload = decodePayload(codecs.get(message.topic), message.type, message.data);
     yield {
       topic: message.topic,

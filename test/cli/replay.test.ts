@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { McapIndexedReader } from '@mcap/core';
 import { openBag } from '../../src/bag/openBag.js';
 import { McapBagWriter } from '../../src/bag/mcapBagWriter.js';
 import { MessageCodec } from '../../src/bag/messageCodec.js';
@@ -184,6 +185,59 @@ describe('replay', function () {
     assert.deepEqual(
       detections.map((d) => (d.message as Detection2DArray).header.stamp.sec),
       [1, 4],
+    );
+  });
+
+  it('a recording with a corrupt chunk: the other chunks are processed, the bad one reported with its offset, exit 1, input untouched', async () => {
+    const damaged = path.join(dir, 'damaged.mcap');
+    const data = fs.readFileSync(sample);
+    const index = await McapIndexedReader.Initialize({
+      readable: {
+        size: () => Promise.resolve(BigInt(data.length)),
+        read: (offset, length) =>
+          Promise.resolve(data.subarray(Number(offset), Number(offset + length))),
+      },
+    });
+    const chunks = [...index.chunkIndexes].sort((a, b) =>
+      Number(a.chunkStartOffset - b.chunkStartOffset),
+    );
+    assert.ok(chunks.length >= 3, `the sample has ${chunks.length} chunks`);
+    const bad = chunks[1]!;
+    // Flip bytes inside the chunk's records (past its header): its CRC no longer matches.
+    const copy = Buffer.from(data);
+    const middle = Number(bad.chunkStartOffset) + Math.floor(Number(bad.chunkLength) / 2);
+    for (let i = middle; i < middle + 64; i++) copy[i] = copy[i]! ^ 0x5a;
+    fs.writeFileSync(damaged, copy);
+    const before = fs.readFileSync(damaged);
+
+    const output = path.join(dir, 'damaged-out.mcap');
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'dist/src/main.js'), 'replay', damaged, '-o', output],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 1, stderr);
+    assert.match(
+      stderr,
+      new RegExp(
+        `warning: .*damaged\\.mcap: chunk at byte offset ${bad.chunkStartOffset} \\(${bad.chunkLength} bytes\\) is corrupt \\(.*CRC.*\\); its messages are skipped`,
+      ),
+    );
+    assert.ok(fs.readFileSync(damaged).equals(before), 'the input is not modified');
+
+    // Every frame outside the bad chunk is processed, as in the clean recording.
+    const clean = path.join(dir, 'damaged-clean-out.mcap');
+    await runReplay({ bag: sample, output: clean, config });
+    const inBad = (t: bigint): boolean => t >= bad.messageStartTime && t <= bad.messageEndTime;
+    const expected = (await readAll(clean, ['/detections'])).filter((m) => !inBad(m.logTime));
+    const got = await readAll(output, ['/detections']);
+    assert.ok(expected.length > 0 && expected.length < 12);
+    assert.deepEqual(
+      got.map((m) => [m.logTime, m.message]),
+      expected.map((m) => [m.logTime, m.message]),
     );
   });
 
