@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'MODEL_CORRUPT'
   | 'MODEL_UNSUPPORTED'
   | 'MODEL_FETCH_FAILED'
+  | 'WORKER_DIED'
+  | 'SESSION_UNUSABLE'
   | 'CONFIG_INVALID'
   | 'ROS_UNAVAILABLE'
   | 'GALLERY_CORRUPT'
@@ -29,6 +31,13 @@ export type ErrorCode =
   | 'ENROLL_NO_FACE'
   | 'ENROLL_SEVERAL_FACES';
 
+/**
+ * Codes of failures that will not recover by going on with the next frame: the thread that ran
+ * a model is gone, or a model session can no longer run. A pipeline stops on them instead of
+ * counting every remaining frame as failed.
+ */
+const FATAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['WORKER_DIED', 'SESSION_UNUSABLE']);
+
 /** Base class: a code, a message, and the underlying cause when there is one. */
 export class MobilenetRosError extends Error {
   readonly code: ErrorCode;
@@ -38,6 +47,24 @@ export class MobilenetRosError extends Error {
     this.code = code;
     this.name = new.target.name;
   }
+
+  /** True when the failure will not recover: the run or node must stop (see FATAL_CODES). */
+  get fatal(): boolean {
+    return FATAL_CODES.has(this.code);
+  }
+}
+
+/**
+ * The fatal error in `error` or in its chain of causes (a stage may wrap the model's error),
+ * or undefined when the failure concerns only the frame at hand. Follows at most 8 causes.
+ */
+export function fatalError(error: unknown): MobilenetRosError | undefined {
+  let current = error;
+  for (let depth = 0; depth <= 8 && current instanceof Error; depth++) {
+    if (current instanceof MobilenetRosError && current.fatal) return current;
+    current = current.cause;
+  }
+  return undefined;
 }
 
 /** An image message or file that cannot be turned into pixels. */

@@ -42,6 +42,22 @@ export interface ReadMessagesOptions {
    * than an empty result, so a typo does not look like an empty recording.
    */
   readonly topics?: readonly string[];
+  /**
+   * Called for each part of the bag that cannot be read (a corrupt MCAP chunk, a corrupt sqlite3
+   * page), which the pass then skips, going on with what follows where the storage allows.
+   * Without it, damage ends the pass with a BagError (BAG_INVALID).
+   */
+  readonly onDamage?: (damage: BagDamage) => void;
+}
+
+/** A part of a bag that could not be read and was skipped. */
+export interface BagDamage {
+  /** The file the damage is in. */
+  readonly path: string;
+  /** Byte offset in the file of the damaged record (MCAP chunk), or undefined when unknown. */
+  readonly offset: number | undefined;
+  /** What is wrong and what was skipped, for people. */
+  readonly message: string;
 }
 
 /** A bag opened for reading. Owns its file handles until `close()`. */

@@ -1,33 +1,53 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
-import { McapIndexedReader, MCAP_MAGIC } from '@mcap/core';
+import { McapIndexedReader, McapRecordBuilder, McapStreamReader, MCAP_MAGIC } from '@mcap/core';
 import type { McapTypes } from '@mcap/core';
 import { FileHandleReadable } from '@mcap/nodejs';
 
 import { BagError } from '../errors.js';
-import type { BagMessage, BagReader, ReadMessagesOptions, TopicInfo } from './bagReader.js';
+import type {
+  BagDamage,
+  BagMessage,
+  BagReader,
+  ReadMessagesOptions,
+  TopicInfo,
+} from './bagReader.js';
 import { McapStreamBagReader } from './mcapStreamBagReader.js';
 import { topicInfo } from './mcapTopicInfo.js';
 import { selectTopics } from './topicSelection.js';
 
 /**
  * Reads an indexed MCAP file through its summary section (McapIndexedReader): only the summary
- * is held in memory, and chunks are read one at a time while iterating. An MCAP without a
- * summary, statistics or chunks is read by `McapStreamBagReader` instead; a truncated or
- * corrupt one is a BagError.
+ * is held in memory, and chunks are read one at a time while iterating, each CRC-checked on its
+ * own, so a corrupt chunk can be skipped (with `onDamage`) and reading go on with the next. An
+ * MCAP without a summary, statistics or chunks is read by `McapStreamBagReader` instead; a
+ * truncated or corrupt one is a BagError.
  */
 export class McapBagReader implements BagReader {
   readonly path: string;
   readonly topics: readonly TopicInfo[];
   readonly #handle: FileHandle;
   readonly #reader: McapIndexedReader;
+  readonly #decompressHandlers: McapTypes.DecompressHandlers;
+  /** The summary's schemas and channels as records, fed to the parser before each chunk. */
+  readonly #prelude: Uint8Array;
   #closing: Promise<void> | undefined;
 
-  private constructor(path: string, handle: FileHandle, reader: McapIndexedReader) {
+  private constructor(
+    path: string,
+    handle: FileHandle,
+    reader: McapIndexedReader,
+    decompressHandlers: McapTypes.DecompressHandlers,
+  ) {
     this.path = path;
     this.#handle = handle;
     this.#reader = reader;
+    this.#decompressHandlers = decompressHandlers;
     this.topics = topicsOf(reader);
+    const builder = new McapRecordBuilder();
+    for (const schema of reader.schemasById.values()) builder.writeSchema(schema);
+    for (const channel of reader.channelsById.values()) builder.writeChannel(channel);
+    this.#prelude = builder.buffer.slice();
   }
 
   /**
@@ -85,13 +105,13 @@ export class McapBagReader implements BagReader {
       await handle.close();
       return McapStreamBagReader.open(path, decompressHandlers);
     }
-    return new McapBagReader(path, handle, reader);
+    return new McapBagReader(path, handle, reader, decompressHandlers);
   }
 
   messages(options: ReadMessagesOptions = {}): AsyncIterable<BagMessage> {
     this.#assertOpen();
     const selected = selectTopics(this.path, this.topics, options.topics);
-    return this.#iterate(selected);
+    return this.#iterate(selected, options.onDamage);
   }
 
   close(): Promise<void> {
@@ -99,35 +119,98 @@ export class McapBagReader implements BagReader {
     return this.#closing;
   }
 
-  async *#iterate(selected: ReadonlySet<string> | undefined): AsyncGenerator<BagMessage> {
+  /**
+   * Reads chunk by chunk, so that one damaged chunk costs only its own messages: chunks whose
+   * time ranges overlap are read together and merged by log time (ties in file order), as
+   * McapIndexedReader orders them; recordings (rosbag2, McapBagWriter) write chunks one after
+   * another in time, so that is usually one chunk at a time.
+   */
+  async *#iterate(
+    selected: ReadonlySet<string> | undefined,
+    onDamage: ((damage: BagDamage) => void) | undefined,
+  ): AsyncGenerator<BagMessage> {
     const channels = this.#reader.channelsById;
+    const wanted = new Set(
+      [...channels.values()]
+        .filter((c) => selected === undefined || selected.has(c.topic))
+        .map((c) => c.id),
+    );
     const types = new Map(this.topics.map((t) => [t.name, t.type]));
-    try {
-      for await (const record of this.#reader.readMessages(
-        selected === undefined ? {} : { topics: [...selected] },
-      )) {
-        if (this.#closing !== undefined) {
-          return;
+    const chunks = [...this.#reader.chunkIndexes].sort((a, b) =>
+      compare(a.messageStartTime, b.messageStartTime),
+    );
+    let group: McapTypes.ChunkIndex[] = [];
+    let groupEnd = 0n;
+    for (const [i, chunk] of chunks.entries()) {
+      group.push(chunk);
+      groupEnd =
+        group.length === 1 || chunk.messageEndTime > groupEnd ? chunk.messageEndTime : groupEnd;
+      const next = chunks[i + 1];
+      if (next !== undefined && next.messageStartTime <= groupEnd) continue;
+      const messages: McapTypes.Message[] = [];
+      for (const member of group.sort((a, b) => compare(a.chunkStartOffset, b.chunkStartOffset))) {
+        if (this.#closing !== undefined) return; // closed while reading: end quietly
+        try {
+          messages.push(...(await this.#chunkMessages(member, wanted)));
+        } catch (error) {
+          if (this.#closing !== undefined) return;
+          const offset = Number(member.chunkStartOffset);
+          const damage = corrupt(this.path, error, offset);
+          if (onDamage === undefined) throw damage;
+          onDamage({
+            path: this.path,
+            offset,
+            message: `${this.path}: chunk at byte offset ${offset} (${member.chunkLength} bytes) is corrupt (${errorText(error)}); its messages are skipped`,
+          });
         }
-        const topic = channels.get(record.channelId)?.topic;
-        if (topic === undefined) {
-          throw new Error(`message on channel ${record.channelId}, which the summary lacks`);
-        }
+      }
+      // Stable: equal log times keep file order.
+      messages.sort((a, b) => compare(a.logTime, b.logTime));
+      for (const record of messages) {
+        if (this.#closing !== undefined) return;
+        const topic = channels.get(record.channelId)?.topic ?? '';
         yield {
           topic,
           type: types.get(topic) ?? '',
           logTime: record.logTime,
           publishTime: record.publishTime,
-          // @mcap/core copies message data out of the chunk, so the consumer may keep it.
           data: record.data,
         };
       }
-    } catch (error) {
-      if (this.#closing !== undefined) {
-        return; // closed while reading: the handle is gone, end quietly
-      }
-      throw corrupt(this.path, error);
+      group = [];
     }
+  }
+
+  /**
+   * The wanted messages of one chunk, parsed by @mcap/core's stream reader (CRC checked,
+   * decompressed), which is first told the summary's schemas and channels: a chunk need not
+   * repeat them.
+   */
+  async #chunkMessages(
+    chunk: McapTypes.ChunkIndex,
+    wanted: ReadonlySet<number>,
+  ): Promise<McapTypes.Message[]> {
+    const length = Number(chunk.chunkLength);
+    const bytes = new Uint8Array(length);
+    const { bytesRead } = await this.#handle.read(bytes, 0, length, Number(chunk.chunkStartOffset));
+    if (bytesRead !== length) {
+      throw new Error(`chunk ends at the end of the file after ${bytesRead} of ${length} bytes`);
+    }
+    const parser = new McapStreamReader({
+      noMagicPrefix: true,
+      validateCrcs: true,
+      decompressHandlers: this.#decompressHandlers,
+    });
+    parser.append(this.#prelude);
+    parser.append(bytes);
+    const messages: McapTypes.Message[] = [];
+    for (let record = parser.nextRecord(); record !== undefined; record = parser.nextRecord()) {
+      if (record.type === 'Message' && wanted.has(record.channelId)) messages.push(record);
+    }
+    if (parser.bytesRemaining() !== 0) {
+      throw new Error(`${parser.bytesRemaining()} bytes of the chunk do not parse`);
+    }
+    return messages;
   }
 
   #assertOpen(): void {
@@ -173,13 +256,18 @@ async function isComplete(handle: FileHandle): Promise<boolean> {
   return MCAP_MAGIC.every((byte, i) => tail[i] === byte);
 }
 
-function corrupt(path: string, error: unknown): BagError {
+function corrupt(path: string, error: unknown, offset?: number): BagError {
+  const where = offset === undefined ? '' : `chunk at byte offset ${offset}: `;
   return new BagError(
     'BAG_INVALID',
-    `${path}: corrupt MCAP: ${errorText(error)}; check it with \`mcap doctor ${path}\`, and ` +
+    `${path}: corrupt MCAP: ${where}${errorText(error)}; check it with \`mcap doctor ${path}\`, and ` +
       `\`mcap recover ${path} -o <new file>\` may save what is readable`,
     { cause: error },
   );
+}
+
+function compare(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function errorText(error: unknown): string {

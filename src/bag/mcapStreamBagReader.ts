@@ -4,7 +4,13 @@ import { McapStreamReader } from '@mcap/core';
 import type { McapTypes } from '@mcap/core';
 
 import { BagError } from '../errors.js';
-import type { BagMessage, BagReader, ReadMessagesOptions, TopicInfo } from './bagReader.js';
+import type {
+  BagDamage,
+  BagMessage,
+  BagReader,
+  ReadMessagesOptions,
+  TopicInfo,
+} from './bagReader.js';
 import { topicInfo } from './mcapTopicInfo.js';
 import { selectTopics } from './topicSelection.js';
 
@@ -83,7 +89,7 @@ export class McapStreamBagReader implements BagReader {
       throw new Error(`the bag reader of ${this.path} is closed`);
     }
     const selected = selectTopics(this.path, this.topics, options.topics);
-    return this.#iterate(selected);
+    return this.#iterate(selected, options.onDamage);
   }
 
   close(): Promise<void> {
@@ -92,13 +98,17 @@ export class McapStreamBagReader implements BagReader {
     return Promise.resolve();
   }
 
-  async *#iterate(selected: ReadonlySet<string> | undefined): AsyncGenerator<BagMessage> {
+  async *#iterate(
+    selected: ReadonlySet<string> | undefined,
+    onDamage: ((damage: BagDamage) => void) | undefined,
+  ): AsyncGenerator<BagMessage> {
     const channels = new Map<number, McapTypes.Channel>();
     const types = new Map(this.topics.map((t) => [t.name, t.type]));
     for await (const record of streamRecords(
       this.path,
       this.#decompressHandlers,
       this.#truncated,
+      onDamage,
     )) {
       if (this.#closed) {
         return;
@@ -130,19 +140,43 @@ async function* streamRecords(
   path: string,
   decompressHandlers: McapTypes.DecompressHandlers,
   truncated: boolean,
+  onDamage?: (damage: BagDamage) => void,
 ): AsyncGenerator<McapTypes.TypedMcapRecord> {
   // Chunk CRCs are checked: a corrupt chunk is reported, not decoded into garbage.
   const reader = new McapStreamReader({ validateCrcs: true, decompressHandlers });
   const stream = createReadStream(path, { highWaterMark: READ_SIZE });
+  let appended = 0;
+  // Where the record being parsed starts: the parser reads a whole top-level record (a chunk)
+  // in one step, so before each step this is the next record's offset.
+  let recordOffset = 0;
   try {
     for await (const piece of stream as AsyncIterable<Buffer>) {
       reader.append(piece);
-      for (let record = reader.nextRecord(); record !== undefined; record = reader.nextRecord()) {
+      appended += piece.length;
+      for (
+        recordOffset = appended - reader.bytesRemaining();
+        ;
+        recordOffset = appended - reader.bytesRemaining()
+      ) {
+        const record = reader.nextRecord();
+        if (record === undefined) break;
         yield record;
       }
     }
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
+    if (onDamage !== undefined && !text.includes('Unsupported compression')) {
+      // Without an index there is no next chunk to go to: the rest of the file is lost.
+      onDamage({
+        path,
+        offset: recordOffset,
+        message:
+          `${path}: the record at byte offset ${recordOffset} is corrupt (${text}); it and the ` +
+          `rest of the file (an MCAP without index) are skipped; \`mcap recover ${path} -o ` +
+          `<new file>\` may save more`,
+      });
+      return;
+    }
     if (text.includes('Unsupported compression')) {
       throw new BagError(
         'BAG_UNSUPPORTED',

@@ -28,7 +28,7 @@ export class MultiFileBagReader implements BagReader {
       throw new Error(`the bag reader of ${this.path} is closed`);
     }
     const selected = selectTopics(this.path, this.topics, options.topics);
-    return this.#iterate(selected);
+    return this.#iterate(selected, options.onDamage);
   }
 
   close(): Promise<void> {
@@ -36,7 +36,10 @@ export class MultiFileBagReader implements BagReader {
     return this.#closing;
   }
 
-  async *#iterate(selected: ReadonlySet<string> | undefined): AsyncGenerator<BagMessage> {
+  async *#iterate(
+    selected: ReadonlySet<string> | undefined,
+    onDamage: ReadMessagesOptions['onDamage'],
+  ): AsyncGenerator<BagMessage> {
     for (const file of this.#files) {
       if (this.#closing !== undefined) {
         return;
@@ -49,7 +52,10 @@ export class MultiFileBagReader implements BagReader {
       if (topics !== undefined && topics.length === 0) {
         continue;
       }
-      yield* file.messages(topics === undefined ? {} : { topics });
+      yield* file.messages({
+        ...(topics === undefined ? {} : { topics }),
+        ...(onDamage === undefined ? {} : { onDamage }),
+      });
     }
   }
 }

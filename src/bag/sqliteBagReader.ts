@@ -4,7 +4,13 @@ import Database from 'better-sqlite3';
 
 import { BagError } from '../errors.js';
 import type { MessageRegistry } from '../messages/messageRegistry.js';
-import type { BagMessage, BagReader, ReadMessagesOptions, TopicInfo } from './bagReader.js';
+import type {
+  BagDamage,
+  BagMessage,
+  BagReader,
+  ReadMessagesOptions,
+  TopicInfo,
+} from './bagReader.js';
 import { selectTopics } from './topicSelection.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -121,7 +127,7 @@ export class Sqlite3BagReader implements BagReader {
       throw new Error(`the bag reader of ${this.path} is closed`);
     }
     const selected = selectTopics(this.path, this.topics, options.topics);
-    return this.#iterate(selected);
+    return this.#iterate(selected, options.onDamage);
   }
 
   close(): Promise<void> {
@@ -130,7 +136,10 @@ export class Sqlite3BagReader implements BagReader {
     return Promise.resolve();
   }
 
-  async *#iterate(selected: ReadonlySet<string> | undefined): AsyncGenerator<BagMessage> {
+  async *#iterate(
+    selected: ReadonlySet<string> | undefined,
+    onDamage: ((damage: BagDamage) => void) | undefined,
+  ): AsyncGenerator<BagMessage> {
     const ids = [...this.#topicIds]
       .filter(([, topic]) => selected === undefined || selected.has(topic.name))
       .map(([id]) => id);
@@ -169,7 +178,16 @@ export class Sqlite3BagReader implements BagReader {
         };
       }
     } catch (error) {
-      throw asBagError(this.path, error);
+      if (onDamage === undefined || error instanceof BagError) throw asBagError(this.path, error);
+      // SQLite names no offset; a sorted query cannot resume past a corrupt page.
+      onDamage({
+        path: this.path,
+        offset: undefined,
+        message:
+          `${this.path}: sqlite reports ${error instanceof Error ? error.message : String(error)}; ` +
+          `the messages from there on are skipped; \`sqlite3 ${this.path} .recover\` on a copy ` +
+          `may save more`,
+      });
     } finally {
       // An unfinished iterator keeps the connection busy, and close() refuses a busy connection.
       rows?.return?.();

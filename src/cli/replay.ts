@@ -11,7 +11,8 @@ import { DetectionBagSink } from '../sinks/detectionBagSink.js';
 import { BagFrameSource } from '../sources/bagFrameSource.js';
 import { ProgressLine } from './progressLine.js';
 import fs from 'node:fs';
-import { concatMap } from 'rxjs';
+import { catchError, concatMap, EMPTY } from 'rxjs';
+import { fatalError, type MobilenetRosError } from '../errors.js';
 import path from 'node:path';
 
 /** Options of {@link runReplay}; mirrors `mobilenet-ros replay`. */
@@ -40,17 +41,31 @@ export interface ReplayResult {
   summary: RunSummary;
   interrupted: boolean;
   annotated: string[];
+  /**
+   * The failure that stopped the run early, when one did: a model that cannot run any more
+   * (`fatalError()`). The output is still a complete bag of the frames done before it.
+   */
+  fatal: MobilenetRosError | undefined;
 }
 
 /**
  * Replays a bag through the detection pipeline into an MCAP bag. Frames that fail are counted
- * and skipped; the output is always a complete bag, also when interrupted.
+ * and skipped; a fatal failure stops the run and is returned in `fatal`; the output is always a
+ * complete bag, also when interrupted or stopped.
  */
 export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const reader = await openBag(options.bag);
   const annotated: string[] = [];
   try {
-    const source = new BagFrameSource(reader, { topics: options.topics });
+    // Damaged parts of the input are skipped and reported; the run then ends with status 1.
+    const damaged: string[] = [];
+    const source = new BagFrameSource(reader, {
+      topics: options.topics,
+      onDamage: (damage) => {
+        damaged.push(damage.message);
+        process.stderr.write(`mobilenet-ros: warning: ${damage.message}\n`);
+      },
+    });
     const pipeline = await DetectionPipeline.create(options.config, {
       observer: annotationObserver(options, annotated),
     });
@@ -75,12 +90,20 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         process.stderr.write(`mobilenet-ros: warning: ${reader.warning}\n`);
       }
       let interrupted = false;
+      let fatal: MobilenetRosError | undefined;
       try {
         const total = source.topics.reduce((n, t) => n + t.messageCount, 0);
         const progress = new ProgressLine(options.progress ?? process.stderr, total);
         await new Promise<void>((resolve, reject) => {
           const subscription = processFrames(source, pipeline.stage)
             .pipe(
+              // A fatal failure ends the run, but what was processed before it is still written
+              // (catching it here, before the writes, lets the frames already done through).
+              catchError((error: unknown) => {
+                fatal = fatalError(error);
+                if (fatal === undefined) throw error;
+                return EMPTY;
+              }),
               concatMap(async (result) => {
                 await sink.write(result);
                 options.onWritten?.(
@@ -110,9 +133,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         });
         progress.done();
       } finally {
+        summary.warnings.push(...damaged);
         await sink.close();
       }
-      return { summary, interrupted, annotated };
+      return { summary, interrupted, annotated, fatal };
     } finally {
       await pipeline.close();
     }

@@ -43,7 +43,7 @@ export function replayCommand(): Command {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          const { summary, interrupted, annotated } = await runReplay({
+          const { summary, interrupted, annotated, fatal } = await runReplay({
             bag,
             output: options.output,
             config: configFrom(options.config),
@@ -58,16 +58,22 @@ export function replayCommand(): Command {
             signal: controller.signal,
           });
           process.stderr.write(`${summary.format()}\n`);
+          if (fatal !== undefined)
+            process.stderr.write(
+              `mobilenet-ros: error [${fatal.code}]: stopped after ${summary.frames} frames: ${fatal.message}\n`,
+            );
           process.stderr.write(
-            `output: ${options.output}${interrupted ? ' (interrupted: holds every frame processed so far)' : ''}\n`,
+            `output: ${options.output}${interrupted ? ' (interrupted: holds every frame processed so far)' : fatal !== undefined ? ' (stopped early: holds every frame processed before the failure)' : ''}\n`,
           );
           if (annotated.length > 0)
             process.stderr.write(`annotated frames: ${annotated.length} in ${options.annotate}\n`);
           process.exitCode = interrupted
             ? ExitStatus.interrupted
-            : summary.failed > 0 || summary.warnings.length > 0
-              ? ExitStatus.partial
-              : ExitStatus.ok;
+            : fatal !== undefined
+              ? ExitStatus.fatal
+              : summary.failed > 0 || summary.warnings.length > 0
+                ? ExitStatus.partial
+                : ExitStatus.ok;
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

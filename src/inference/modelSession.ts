@@ -206,7 +206,11 @@ export class ModelSession {
     // Runs on this thread: nothing to move.
     _options?: RunOptions,
   ): Promise<Record<string, TensorData>> {
-    if (this.closed) throw new Error(`model session ${this.path} is closed`);
+    if (this.closed)
+      throw new ModelError(
+        'SESSION_UNUSABLE',
+        `model session ${this.path} is closed; runs must finish before close()`,
+      );
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) {
       ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);

@@ -6,6 +6,8 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ModelSession } from './modelSession.js';
 import type { TensorData } from './tensorData.js';
 import {
+  WORKER_FAULT_ENV,
+  injectedFault,
   serializeError,
   type FromWorker,
   type ToWorker,
@@ -20,6 +22,8 @@ const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void =>
   port.postMessage(message, transfer);
 
 const data = workerData as WorkerSessionData;
+const fault = injectedFault(process.env[WORKER_FAULT_ENV]);
+let runs = 0;
 const session = await load();
 if (session !== undefined) port.on('message', (message: ToWorker) => serve(session, message));
 
@@ -51,6 +55,12 @@ function serve(loaded: ModelSession, message: ToWorker): void {
       port.close();
     });
     return;
+  }
+  runs++;
+  if (fault !== undefined && runs >= fault.atRun) {
+    if (fault.kind === 'exit') process.exit(70);
+    // Outside any promise chain: an uncaught error, as a bug in the thread would be.
+    throw new Error(`injected fault (${WORKER_FAULT_ENV}) at run ${runs}`);
   }
   loaded.run(message.feeds, message.outputs).then(
     (outputs) => post({ type: 'result', id: message.id, outputs }, transferables(outputs)),

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { ModelError } from '../errors.js';
 import type { ModelRunner, RunOptions } from './modelRunner.js';
 import type { ModelSessionOptions } from './modelSession.js';
 import type { ProviderReport } from './providerReport.js';
@@ -23,7 +24,9 @@ interface Pending {
  *
  * Same contract as ModelSession: load errors are the same ModelErrors, runs resolve in the order
  * the worker finishes them (one at a time, in call order), close() releases the session and
- * ends the thread.
+ * ends the thread. A run's own failure keeps its class, code and causes (see workerProtocol.ts);
+ * a thread that dies (exits, or throws outside a run) fails every waiting and later run with the
+ * fatal ModelError WORKER_DIED.
  */
 export class WorkerModelSession implements ModelRunner {
   private readonly pending = new Map<number, Pending>();
@@ -39,13 +42,28 @@ export class WorkerModelSession implements ModelRunner {
     readonly providerReport: ProviderReport,
   ) {
     worker.on('message', (message: FromWorker) => this.onMessage(message));
+    // The thread is gone for good: every later run would fail too, so the error is fatal
+    // (WORKER_DIED) and a pipeline stops on it instead of failing frame after frame.
     worker.on('error', (error) =>
       this.fail(
-        new Error(`inference worker for ${path} failed: ${error.message}`, { cause: error }),
+        new ModelError(
+          'WORKER_DIED',
+          `the inference thread of ${path} died (${error.message}); the model cannot run any ` +
+            `more: restart the run or the node, and report the error if it happens again`,
+          { cause: error },
+        ),
       ),
     );
     worker.on('exit', (code) =>
-      this.fail(new Error(`inference worker for ${path} exited (code ${code})`)),
+      this.fail(
+        this.closing === undefined
+          ? new ModelError(
+              'WORKER_DIED',
+              `the inference thread of ${path} exited unexpectedly (exit code ${code}); the ` +
+                `model cannot run any more: restart the run or the node`,
+            )
+          : closedError(path),
+      ),
     );
     worker.unref();
   }
@@ -85,8 +103,7 @@ export class WorkerModelSession implements ModelRunner {
     outputs?: readonly string[],
     options: RunOptions = {},
   ): Promise<Record<string, TensorData>> {
-    if (this.closing !== undefined)
-      return Promise.reject(new Error(`model session ${this.path} is closed`));
+    if (this.closing !== undefined) return Promise.reject(closedError(this.path));
     if (this.stopped !== undefined) return Promise.reject(this.stopped);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -126,6 +143,13 @@ export class WorkerModelSession implements ModelRunner {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
+}
+
+function closedError(path: string): ModelError {
+  return new ModelError(
+    'SESSION_UNUSABLE',
+    `model session ${path} is closed; runs must finish before close()`,
+  );
 }
 
 /** The feeds' buffers that their arrays cover whole (a view into a larger buffer is copied). */

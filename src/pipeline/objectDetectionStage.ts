@@ -5,7 +5,7 @@ import type { DetectorConfig } from '../config/detectorConfig.js';
 import { defaultImageConfig, type ImageConfig } from '../config/imageConfig.js';
 import type { ObjectDetection } from '../detection/objectDetection.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
-import { MessageError, MobilenetRosError } from '../errors.js';
+import { fatalError, MessageError, MobilenetRosError } from '../errors.js';
 import {
   decodeFrameImageAsync,
   type FrameDecodeOptions,
@@ -34,7 +34,8 @@ export type ImageObserver = (image: FrameImage, result: FrameResult) => void;
 
 /**
  * Decode -> preprocess -> SSD -> boxes in source pixels. A frame that cannot be decoded, or
- * fails anywhere, gives a result with `error` set; the stage goes on with the next frame.
+ * fails anywhere, gives a result with `error` set; the stage goes on with the next frame. A fatal
+ * failure (a model that cannot run any more, see `fatalError`) rejects instead.
  * Owns nothing but its settings: the detector belongs to whoever created it.
  */
 export class ObjectDetectionStage implements FrameStage {
@@ -134,6 +135,9 @@ export class ObjectDetectionStage implements FrameStage {
       this.observer?.(image, result);
       return result;
     } catch (error) {
+      // A model that can no longer run fails every later frame too: stop, do not count it.
+      const fatal = fatalError(error);
+      if (fatal !== undefined) throw fatal;
       const reason = error instanceof Error ? error : new Error(String(error));
       return {
         frame,

@@ -1,4 +1,4 @@
-import { mergeMap, type Observable } from 'rxjs';
+import { map, mergeMap, type Observable } from 'rxjs';
 import type { FrameSource } from '../sources/frameSource.js';
 import type { CameraFrame } from '../sources/cameraFrame.js';
 import type { FrameResult } from './frameResult.js';
@@ -10,7 +10,11 @@ export interface FrameHooks {
   onInferenceStart?: () => void;
 }
 
-/** Turns one frame into its result. Per-frame failures are returned in the result, not thrown. */
+/**
+ * Turns one frame into its result. Per-frame failures are returned in the result, not thrown;
+ * a fatal failure (`fatalError()`: the model's thread died, its session is unusable) rejects,
+ * and the pipeline ends with it on the error channel.
+ */
 export interface FrameStage {
   process(frame: CameraFrame, hooks?: FrameHooks): Promise<FrameResult>;
 }
@@ -26,9 +30,14 @@ export interface ProcessFramesOptions {
   concurrency?: number;
 }
 
+/** One frame's end: its result, or the fatal failure that ends the pipeline. */
+type Outcome = { readonly result: FrameResult } | { readonly fatal: unknown };
+
 /**
  * The pipeline for ordered sources (bags, files): every frame is processed, in order, and the
- * source is told when each is done so it reads only a little ahead.
+ * source is told when each is done so it reads only a little ahead. A fatal failure of the
+ * stage ends the stream with that error once the frames before the failing one are out;
+ * unsubscribing stops the source's reading.
  */
 export function processFrames(
   source: FrameSource,
@@ -38,11 +47,19 @@ export function processFrames(
   return source.frames.pipe(
     mergeMap(async (frame, index) => {
       try {
-        return [index, await stage.process(frame)] as const;
+        return [index, { result: await stage.process(frame) }] as const;
+      } catch (error) {
+        // Held in order like a result: the frames before this one (their models already ran)
+        // still come out, then the stream ends with the error.
+        return [index, { fatal: error }] as const;
       } finally {
         source.frameDone();
       }
     }, options.concurrency ?? 2),
-    restoreOrder(),
+    restoreOrder<Outcome>(),
+    map((outcome) => {
+      if ('fatal' in outcome) throw outcome.fatal;
+      return outcome.result;
+    }),
   );
 }

@@ -104,3 +104,20 @@ function byReason(counts: ReadonlyMap<string, number>): string {
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
 }
+
+/**
+ * The node-wide status after a fatal failure (the model's thread died, its session unusable):
+ * ERROR, saying what died; published beside the cameras' statuses from then on.
+ */
+export function fatalStatus(
+  nodeName: string,
+  error: { readonly code: string; readonly message: string },
+): DiagnosticStatus {
+  return {
+    level: DiagnosticLevel.error,
+    name: `${nodeName}: pipeline`,
+    message: `stopped: ${error.message}`,
+    hardware_id: nodeName,
+    values: [{ key: 'error_code', value: error.code }],
+  };
+}

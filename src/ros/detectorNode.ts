@@ -1,4 +1,5 @@
 import { from, merge, type Subscription } from 'rxjs';
+import { fatalError, type MobilenetRosError } from '../errors.js';
 import type { AppConfig } from '../config/detectorConfig.js';
 import { inputTopic, overlayTopic, type CameraConfig } from '../config/rosConfig.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
@@ -18,7 +19,7 @@ import { detection2DArray } from '../publish/detection2DArray.js';
 import { faceArrayMessage } from '../faces/faceArrayMessage.js';
 import { faceDetections } from '../faces/faceDetections.js';
 import { FACE_MESSAGE_TYPES } from '../faces/faceMessages.js';
-import { diagnosticArray } from '../publish/diagnostics.js';
+import { diagnosticArray, fatalStatus } from '../publish/diagnostics.js';
 import { formatProviderReport } from '../inference/providerReport.js';
 import { labelInfo } from '../publish/labelInfo.js';
 import type { CameraFrame } from '../sources/cameraFrame.js';
@@ -63,6 +64,12 @@ export interface DetectorNodeOptions {
   every?: (periodMs: number, tick: () => void) => () => void;
   /** Called after each detection message is published, with the latency from receive (benchmarks). */
   onPublished?: (camera: string, latencyMs: number) => void;
+  /**
+   * Called once when processing fails for good (`fatalError()`: the model's thread died). The
+   * node has logged it, publishes ERROR in /diagnostics and drops frames until configured again;
+   * the runner decides what the node does next (a lifecycle node goes through ErrorProcessing).
+   */
+  onFatal?: (error: MobilenetRosError) => void;
 }
 
 /** Publishers that exist while active. */
@@ -101,6 +108,8 @@ export class DetectorNode {
   private activatedAt = 0;
   private readonly qosWarned = new Set<string>();
   private lastErrorLog = new Map<string, number>();
+  /** The failure that stopped processing, until the next configure loads the models again. */
+  private fatal: MobilenetRosError | undefined;
   private readonly logger: RosLogger;
   private readonly now: () => number;
 
@@ -158,6 +167,7 @@ export class DetectorNode {
       );
       this.detector = this.models.detector;
       this.stage = this.models.stage;
+      this.fatal = undefined; // fresh models
     } catch (error) {
       this.stateValue = 'unconfigured';
       throw error;
@@ -315,8 +325,12 @@ export class DetectorNode {
     const cameras = this.statsValue.takePeriod(nowMs, notRunning);
     const providers =
       this.models === undefined ? [] : this.models.providerReports().map(formatProviderReport);
+    const array = diagnosticArray(this.rosHeader(''), this.options.node.name(), cameras, providers);
+    const fatal = this.fatal;
     outputs.diagnostics.publish(
-      diagnosticArray(this.rosHeader(''), this.options.node.name(), cameras, providers),
+      fatal === undefined
+        ? array
+        : { ...array, status: [...array.status, fatalStatus(this.options.node.name(), fatal)] },
     );
     this.checkSilentTopics(nowMs);
   }
@@ -329,6 +343,7 @@ export class DetectorNode {
   ): Promise<void> {
     const stage = this.stage;
     if (stage === undefined || !this.settings.ros.node.stages.detector) return;
+    if (this.fatal !== undefined) return; // the models cannot run: drop, do not fail each frame
     const timeline = this.lookahead.begin(release);
     try {
       const result = await stage.process(
@@ -371,11 +386,24 @@ export class DetectorNode {
 
   private track(work: Promise<void>): Promise<void> {
     const tracked = work.catch((error: unknown) => {
-      this.logger.error(`frame processing failed: ${errorText(error)}`);
+      const fatal = fatalError(error);
+      if (fatal !== undefined) this.failFatally(fatal);
+      else this.logger.error(`frame processing failed: ${errorText(error)}`);
     });
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
     return tracked;
+  }
+
+  /** Once per configuration: log, report ERROR at once (not only at the next period), tell the runner. */
+  private failFatally(error: MobilenetRosError): void {
+    if (this.fatal !== undefined) return;
+    this.fatal = error;
+    this.logger.error(
+      `fatal [${error.code}]: ${error.message}; frames are no longer processed until the node is configured again`,
+    );
+    this.tick();
+    this.options.onFatal?.(error);
   }
 
   /** Draws and publishes the overlay, only while someone subscribes to it. */

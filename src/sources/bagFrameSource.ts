@@ -1,39 +1,41 @@
-import { Observable } from 'rxjs';
-import type { BagReader, TopicInfo } from '../bag/bagReader.js';
+import type { Observable } from 'rxjs';
+import type { BagDamage, BagReader, ReadMessagesOptions, TopicInfo } from '../bag/bagReader.js';
 import { MessageCodec } from '../bag/messageCodec.js';
 import { BagError } from '../errors.js';
 import { MessageRegistry } from '../messages/messageRegistry.js';
 import { MessageTypes, type CompressedImage, type Header, type Image } from '../messages/types.js';
 import type { CameraFrame, FramePayload } from './cameraFrame.js';
 import type { FrameSource } from './frameSource.js';
+import { ReadAheadFrames } from './readAheadFrames.js';
 
 /** Options for {@link BagFrameSource.open}. */
 export interface BagFrameSourceOptions {
   /** Image topics to read. Default: every Image and CompressedImage topic of the bag. */
   topics?: readonly string[];
-  /** Frames read ahead of the pipeline. Default 2. */
+  /** Frames read ahead of the pipeline (handed out, not yet done). Default 2. */
   readAhead?: number;
+  /**
+   * Told of each damaged part of the bag, which is then skipped (see ReadMessagesOptions).
+   * Default: damage ends the frames with a BagError.
+   */
+  onDamage?: (damage: BagDamage) => void;
 }
 
 const IMAGE_TYPES: readonly string[] = [MessageTypes.Image, MessageTypes.CompressedImage];
 
 /**
- * Frames from the image topics of a bag, in log-time order, read lazily. A message that does
- * not deserialize becomes a frame with an 'invalid' payload (topic and log time kept), so the
- * pipeline reports it and goes on. Does not own the reader.
+ * Frames from the image topics of a bag, in log-time order, read lazily and only a little ahead
+ * of the pipeline (see ReadAheadFrames: one subscription at a time; unsubscribing ends the
+ * reader's pass). A message that does not deserialize becomes a frame with an 'invalid' payload
+ * (topic and log time kept), so the pipeline reports it and goes on. Does not own the reader.
  */
 export class BagFrameSource implements FrameSource {
   readonly frames: Observable<CameraFrame>;
   readonly topics: readonly TopicInfo[];
-  private credits: number;
-  private wake: (() => void) | undefined;
+  readonly #paced: ReadAheadFrames;
 
-  constructor(
-    private readonly reader: BagReader,
-    options: BagFrameSourceOptions = {},
-  ) {
+  constructor(reader: BagReader, options: BagFrameSourceOptions = {}) {
     this.topics = selectImageTopics(reader, options.topics);
-    this.credits = options.readAhead ?? 2;
     const registry = MessageRegistry.withBuiltins();
     const codecs = new Map(
       this.topics.map((t) => [
@@ -45,54 +47,41 @@ export class BagFrameSource implements FrameSource {
       ]),
     );
     const names = this.topics.map((t) => t.name);
-    this.frames = new Observable<CameraFrame>((subscriber) => {
-      let stopped = false;
-      const run = async (): Promise<void> => {
-        let sequence = 0;
-        for await (const message of reader.messages({ topics: names })) {
-          if (stopped) return;
-          await this.takeCredit();
-          if (stopped) return;
-          const codec = codecs.get(message.topic);
-          const payload = decodePayload(codec, message.type, message.data);
-          subscriber.next({
-            topic: message.topic,
-            header:
-              payload.kind === 'invalid'
-                ? headerFromLogTime(message.logTime)
-                : payload.image.header,
-            payload,
-            logTime: message.logTime,
-            receivedAt: process.hrtime.bigint(),
-            serialized: message.data,
-            sequence: sequence++,
-          });
-        }
-        subscriber.complete();
-      };
-      run().catch((error: unknown) => subscriber.error(error));
-      return () => {
-        stopped = true;
-        this.wake?.();
-      };
+    this.#paced = new ReadAheadFrames({
+      name: `frames of ${reader.path}`,
+      readAhead: options.readAhead,
+      read: () => readFrames(reader, { topics: names, onDamage: options.onDamage }, codecs),
     });
+    this.frames = this.#paced.frames;
   }
 
   frameDone(): void {
-    this.credits++;
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    this.#paced.frameDone();
   }
 
   /** The reader belongs to whoever opened it; nothing to release here. */
   async close(): Promise<void> {}
+}
 
-  private async takeCredit(): Promise<void> {
-    while (this.credits <= 0) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-    this.credits--;
+/** One pass over the bag; its `return()` (on unsubscribe) ends the reader's pass too. */
+async function* readFrames(
+  reader: BagReader,
+  options: ReadMessagesOptions,
+  codecs: ReadonlyMap<string, MessageCodec<Image | CompressedImage>>,
+): AsyncGenerator<CameraFrame> {
+  let sequence = 0;
+  for await (const message of reader.messages(options)) {
+    const payload = decodePayload(codecs.get(message.topic), message.type, message.data);
+    yield {
+      topic: message.topic,
+      header:
+        payload.kind === 'invalid' ? headerFromLogTime(message.logTime) : payload.image.header,
+      payload,
+      logTime: message.logTime,
+      receivedAt: process.hrtime.bigint(),
+      serialized: message.data,
+      sequence: sequence++,
+    };
   }
 }
 

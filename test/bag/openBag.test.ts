@@ -8,6 +8,7 @@ import { FileHandleReadable } from '@mcap/nodejs';
 
 import { McapBagWriter } from '../../src/bag/mcapBagWriter.js';
 import { openBag } from '../../src/bag/openBag.js';
+import type { BagDamage, BagMessage } from '../../src/bag/bagReader.js';
 import { BagError } from '../../src/errors.js';
 import { rosbag2Dir, tempDir } from './bagTestSupport.js';
 
@@ -342,6 +343,42 @@ describe('openBag', function () {
       } finally {
         await bag.close();
       }
+    });
+
+    it('an MCAP whose chunk is damaged, read with onDamage: reported with its offset and skipped; the file untouched', async function () {
+      const data = Buffer.from(await readFile(talkerMcap));
+      const handle = await open(talkerMcap, 'r');
+      const index = await McapIndexedReader.Initialize({
+        readable: new FileHandleReadable(handle),
+      });
+      await handle.close();
+      const chunk = index.chunkIndexes[0];
+      assert.ok(chunk);
+      // ROS's talker bag: one zstd chunk with a CRC. Flip bytes inside its compressed records.
+      assert.equal(chunk.compression, 'zstd');
+      const start = Number(chunk.chunkStartOffset) + Math.floor(Number(chunk.chunkLength) / 2);
+      for (let i = start; i < start + 16; i++) data[i] = data[i]! ^ 0xff;
+      const file = path.join(tmp.dir, 'damaged-crc.mcap');
+      await writeFile(file, data);
+      const bag = await openBag(file);
+      const damage: BagDamage[] = [];
+      try {
+        const messages: BagMessage[] = [];
+        for await (const m of bag.messages({ onDamage: (d) => damage.push(d) })) messages.push(m);
+        // ROS's bag has one chunk: nothing is left, and that is reported, not thrown.
+        assert.equal(messages.length, 0);
+        assert.equal(damage.length, 1);
+        assert.equal(damage[0]?.offset, Number(chunk.chunkStartOffset));
+        assert.match(
+          damage[0]?.message ?? '',
+          new RegExp(
+            `damaged-crc\\.mcap: chunk at byte offset ${chunk.chunkStartOffset} \\(${chunk.chunkLength} bytes\\) is corrupt \\(Error during decompression\\); its messages are skipped`,
+          ),
+        );
+      } finally {
+        await bag.close();
+      }
+      assert.ok((await readFile(file)).equals(data), 'the bag is read, never written');
     });
 
     it('an MCAP with compressed chunks and no decompressor', async function () {

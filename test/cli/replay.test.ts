@@ -3,12 +3,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { McapIndexedReader } from '@mcap/core';
 import { openBag } from '../../src/bag/openBag.js';
 import { McapBagWriter } from '../../src/bag/mcapBagWriter.js';
 import { MessageCodec } from '../../src/bag/messageCodec.js';
 import { runReplay } from '../../src/cli/replay.js';
 import { defaultConfig } from '../../src/config/parseConfig.js';
-import { BagError } from '../../src/errors.js';
+import { BagError, ModelError } from '../../src/errors.js';
+import { WORKER_FAULT_ENV } from '../../src/inference/workerProtocol.js';
 import { MessageRegistry } from '../../src/messages/messageRegistry.js';
 import {
   MessageTypes,
@@ -184,6 +186,108 @@ describe('replay', function () {
       detections.map((d) => (d.message as Detection2DArray).header.stamp.sec),
       [1, 4],
     );
+  });
+
+  it('a recording with a corrupt chunk: the other chunks are processed, the bad one reported with its offset, exit 1, input untouched', async () => {
+    const damaged = path.join(dir, 'damaged.mcap');
+    const data = fs.readFileSync(sample);
+    const index = await McapIndexedReader.Initialize({
+      readable: {
+        size: () => Promise.resolve(BigInt(data.length)),
+        read: (offset, length) =>
+          Promise.resolve(data.subarray(Number(offset), Number(offset + length))),
+      },
+    });
+    const chunks = [...index.chunkIndexes].sort((a, b) =>
+      Number(a.chunkStartOffset - b.chunkStartOffset),
+    );
+    assert.ok(chunks.length >= 3, `the sample has ${chunks.length} chunks`);
+    const bad = chunks[1]!;
+    // Flip bytes inside the chunk's records (past its header): its CRC no longer matches.
+    const copy = Buffer.from(data);
+    const middle = Number(bad.chunkStartOffset) + Math.floor(Number(bad.chunkLength) / 2);
+    for (let i = middle; i < middle + 64; i++) copy[i] = copy[i]! ^ 0x5a;
+    fs.writeFileSync(damaged, copy);
+    const before = fs.readFileSync(damaged);
+
+    const output = path.join(dir, 'damaged-out.mcap');
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'dist/src/main.js'), 'replay', damaged, '-o', output],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 1, stderr);
+    assert.match(
+      stderr,
+      new RegExp(
+        `warning: .*damaged\\.mcap: chunk at byte offset ${bad.chunkStartOffset} \\(${bad.chunkLength} bytes\\) is corrupt \\(.*CRC.*\\); its messages are skipped`,
+      ),
+    );
+    assert.ok(fs.readFileSync(damaged).equals(before), 'the input is not modified');
+
+    // Every frame outside the bad chunk is processed, as in the clean recording.
+    const clean = path.join(dir, 'damaged-clean-out.mcap');
+    await runReplay({ bag: sample, output: clean, config });
+    const inBad = (t: bigint): boolean => t >= bad.messageStartTime && t <= bad.messageEndTime;
+    const expected = (await readAll(clean, ['/detections'])).filter((m) => !inBad(m.logTime));
+    const got = await readAll(output, ['/detections']);
+    assert.ok(expected.length > 0 && expected.length < 12);
+    assert.deepEqual(
+      got.map((m) => [m.logTime, m.message]),
+      expected.map((m) => [m.logTime, m.message]),
+    );
+  });
+
+  it('stops at once when the inference thread dies: the fatal error is returned, the output is a valid bag of the frames done before', async () => {
+    const output = path.join(dir, 'worker-died.mcap');
+    process.env[WORKER_FAULT_ENV] = 'exit:4'; // the detector's thread exits at its 4th run
+    let result: Awaited<ReturnType<typeof runReplay>>;
+    try {
+      result = await runReplay({ bag: sample, output, config });
+    } finally {
+      delete process.env[WORKER_FAULT_ENV];
+    }
+    const { summary, fatal, interrupted } = result;
+    assert.equal(interrupted, false);
+    assert.ok(fatal instanceof ModelError, String(fatal));
+    assert.equal(fatal.code, 'WORKER_DIED');
+    assert.match(fatal.message, /inference thread of .* exited unexpectedly \(exit code 70\)/);
+    // Not one failed frame per remaining frame: the three frames before are done, then it stops.
+    assert.equal(summary.frames, 3);
+    assert.equal(summary.failed, 0);
+    assert.ok(!fs.existsSync(`${output}.partial`));
+    const detections = await readAll(output, ['/detections']);
+    const images = (await readAll(sample)).filter((m) => m.topic !== '/detections');
+    assert.deepEqual(
+      detections.map((d) => d.logTime),
+      images.slice(0, 3).map((m) => m.logTime),
+    );
+  });
+
+  it('exits 2 with what died when the inference thread throws, leaving a valid output bag', async () => {
+    const output = path.join(dir, 'worker-threw.mcap');
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'dist/src/main.js'), 'replay', sample, '-o', output],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, [WORKER_FAULT_ENV]: 'throw:3' },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 2, stderr);
+    assert.match(
+      stderr,
+      /error \[WORKER_DIED\]: stopped after 2 frames: the inference thread of .*coco_ssd_mobilenet_v2\.qdq\.onnx died \(injected fault/,
+    );
+    assert.match(stderr, /frames: 2 \(2 processed, 0 failed\)/);
+    assert.match(stderr, /stopped early/);
+    assert.equal((await readAll(output, ['/detections'])).length, 2);
   });
 
   it('on SIGINT closes the output as a valid bag holding the frames processed so far (exit 130)', async () => {

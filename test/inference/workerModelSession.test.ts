@@ -8,6 +8,7 @@ import { ModelError } from '../../src/errors.js';
 import { ModelSession } from '../../src/inference/modelSession.js';
 import { WorkerModelSession } from '../../src/inference/workerModelSession.js';
 import type { TensorData } from '../../src/inference/tensorData.js';
+import { WORKER_FAULT_ENV } from '../../src/inference/workerProtocol.js';
 import { modelsDir, repoRoot } from '../support/paths.js';
 
 const detector = path.join(modelsDir, 'coco_ssd_mobilenet_v2.qdq.onnx');
@@ -116,6 +117,46 @@ describe('WorkerModelSession (a model on its own thread)', function () {
     await worker.close();
     await worker.close();
     await assert.rejects(worker.run(image(5)), /is closed/);
+  });
+
+  for (const [fault, pattern] of [
+    [
+      'exit:2',
+      /inference thread of .*coco_ssd_mobilenet_v2\.qdq\.onnx exited unexpectedly \(exit code 70\)/,
+    ],
+    ['throw:2', /inference thread of .*coco_ssd_mobilenet_v2\.qdq\.onnx died \(injected fault/],
+  ] as const) {
+    it(`a thread that dies (${fault}) fails the waiting and every later run with the fatal WORKER_DIED; close() still returns`, async function () {
+      process.env[WORKER_FAULT_ENV] = fault;
+      let worker: WorkerModelSession;
+      try {
+        worker = await WorkerModelSession.create(detector, { intraOpThreads: 1 });
+      } finally {
+        // The thread took its copy of the environment when it started.
+        delete process.env[WORKER_FAULT_ENV];
+      }
+      const died = (e: unknown): boolean =>
+        e instanceof ModelError && e.code === 'WORKER_DIED' && e.fatal && pattern.test(e.message);
+      try {
+        assert.ok((await worker.run(image(1))).class_scores !== undefined, 'the first run works');
+        await assert.rejects(worker.run(image(2)), died);
+        await assert.rejects(worker.run(image(3)), died);
+      } finally {
+        await worker.close();
+      }
+    });
+  }
+
+  it('a run after close() is the fatal SESSION_UNUSABLE, on a worker and on this thread', async function () {
+    const worker = await WorkerModelSession.create(detector, { intraOpThreads: 1 });
+    const main = await ModelSession.create(detector, { intraOpThreads: 1 });
+    await Promise.all([worker.close(), main.close()]);
+    for (const session of [worker, main]) {
+      await assert.rejects(
+        session.run(image(1)),
+        (e: unknown) => e instanceof ModelError && e.code === 'SESSION_UNUSABLE' && e.fatal,
+      );
+    }
   });
 
   it('loading errors are the same ModelErrors as on this thread: missing file, not a model', async function () {

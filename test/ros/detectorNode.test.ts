@@ -8,6 +8,7 @@ import type {
 } from '../../src/messages/types.js';
 import { rosPreflight } from '../../src/ros/loadRclnodejs.js';
 import { DetectorNode } from '../../src/ros/detectorNode.js';
+import { WORKER_FAULT_ENV } from '../../src/inference/workerProtocol.js';
 import {
   encodeAgainstDefinition,
   FakeNode,
@@ -301,6 +302,51 @@ describe('DetectorNode on the rclnodejs double', function () {
     assert.equal(fake.publishers.length, 0);
     assert.ok(detections.published.length <= 1);
     await node.shutdown();
+  });
+
+  it('when the model thread dies: logs it once, reports ERROR in /diagnostics, stops processing; configure again recovers', async () => {
+    process.env[WORKER_FAULT_ENV] = 'exit:2'; // the detector thread exits at its 2nd run
+    let harnessed: Harness;
+    try {
+      harnessed = await active(twoCameras);
+    } finally {
+      delete process.env[WORKER_FAULT_ENV];
+    }
+    const { fake, tick, node } = harnessed;
+    const detections = fake.publisher('/detections');
+    const diagnostics = fake.publisher('/diagnostics');
+    fake.deliver('/front/image_raw/compressed', jpegMessage(header(1, 0, 'f')));
+    await waitFor(() => detections.published.length === 1, 'the first frame');
+    fake.deliver('/front/image_raw/compressed', jpegMessage(header(2, 0, 'f')));
+    await waitFor(() => diagnostics.published.length === 1, 'the ERROR report');
+    // Later frames are dropped, not failed one by one.
+    for (let i = 3; i < 6; i++) {
+      fake.deliver('/front/image_raw/compressed', jpegMessage(header(i, 0, 'f')));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    tick();
+    const errors = fake.logger.lines.filter((l) => l.level === 'error').map((l) => l.message);
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(
+      errors[0] ?? '',
+      /^fatal \[WORKER_DIED\]: the inference thread of .* exited unexpectedly \(exit code 70\).*frames are no longer processed/,
+    );
+    assert.equal(detections.published.length, 1);
+    for (const published of diagnostics.published) {
+      const status = (published.message as DiagnosticArray).status;
+      const pipeline = status.find((st) => st.name === 'mobilenet_ros: pipeline');
+      assert.equal(pipeline?.level, 2, 'ERROR');
+      assert.match(pipeline?.message ?? '', /^stopped: the inference thread of .* exited/);
+      assert.deepEqual(pipeline?.values, [{ key: 'error_code', value: 'WORKER_DIED' }]);
+    }
+    // Deactivate, clean up and configure again: new models, processing resumes.
+    await node.deactivate();
+    await node.cleanup();
+    await node.configure();
+    node.activate();
+    const again = fake.publisher('/detections');
+    fake.deliver('/front/image_raw/compressed', jpegMessage(header(7, 0, 'f')));
+    await waitFor(() => again.published.length >= 1, 'a frame after reconfiguring');
   });
 
   it('publishes diagnostics per camera with rates, drops, errors and latency', async () => {
