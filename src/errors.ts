@@ -97,3 +97,14 @@ export function errorReason(error: unknown): string {
   if (typeof code === 'string' && code !== '') return code;
   return error instanceof Error && error.name !== '' ? error.name : 'Error';
 }
+
+/**
+ * A string for an error message, escaped (control characters as \n, \u0007...) and cut to `max`
+ * characters; callers add their own quotes. A hostile message may carry a megabyte-long string,
+ * and an error text is logged, kept and published in /diagnostics.
+ */
+export function boundedText(value: string, max = 64): string {
+  const escaped = (s: string): string => JSON.stringify(s).slice(1, -1);
+  if (value.length <= max) return escaped(value);
+  return `${escaped(value.slice(0, max))}... (${value.length} characters)`;
+}

@@ -1,4 +1,4 @@
-import { ImageError } from '../errors.js';
+import { ImageError, boundedText } from '../errors.js';
 import type { CompressedImage } from '../messages/types.js';
 import type { Mat } from './cv.js';
 import {
@@ -61,11 +61,11 @@ function checkCompressed(msg: CompressedImage): { data: Uint8Array; what: string
   if (sniffImageFormat(data) === undefined) {
     throw new ImageError(
       'IMAGE_DECODE_FAILED',
-      `Cannot decode CompressedImage format '${format}' (${data.length} bytes, starting ` +
+      `Cannot decode CompressedImage format '${boundedText(format)}' (${data.length} bytes, starting ` +
         `${hexPrefix(data)}): the data is neither a JPEG nor a PNG`,
     );
   }
-  return { data, what: `CompressedImage format '${format}'` };
+  return { data, what: `CompressedImage format '${boundedText(format)}'` };
 }
 
 function checkFormat(format: string): void {
@@ -73,7 +73,7 @@ function checkFormat(format: string): void {
   if (lower.includes('compresseddepth')) {
     throw new ImageError(
       'IMAGE_UNSUPPORTED_ENCODING',
-      `CompressedImage format '${format}' is a compressedDepth (depth image) stream, which has ` +
+      `CompressedImage format '${boundedText(format)}' is a compressedDepth (depth image) stream, which has ` +
         'no colour; subscribe to a colour image topic',
     );
   }
@@ -83,7 +83,7 @@ function checkFormat(format: string): void {
   if (compression !== '' && !['jpeg', 'jpg', 'png'].includes(compression)) {
     throw new ImageError(
       'IMAGE_UNSUPPORTED_ENCODING',
-      `CompressedImage format '${format}' is not supported; supported: jpeg, png ` +
+      `CompressedImage format '${boundedText(format)}' is not supported; supported: jpeg, png ` +
         '(as written by image_transport, e.g. "jpeg" or "bgr8; jpeg compressed bgr8")',
     );
   }

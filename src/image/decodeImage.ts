@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 
-import { ImageError } from '../errors.js';
+import { ImageError, boundedText } from '../errors.js';
 import type { Image } from '../messages/types.js';
 import cv from './cv.js';
 import type { Mat } from './cv.js';
@@ -112,7 +112,7 @@ function checkEncoding(encoding: unknown): ImageEncoding {
     const supported = [...SUPPORTED_IMAGE_ENCODINGS, ...Object.keys(IMAGE_ENCODING_ALIASES)];
     throw new ImageError(
       'IMAGE_UNSUPPORTED_ENCODING',
-      `Unsupported image encoding ${JSON.stringify(encoding)}; supported: ${supported.join(', ')}. ` +
+      `Unsupported image encoding ${typeof encoding === 'string' ? `"${boundedText(encoding)}"` : describeValue(encoding)}; supported: ${supported.join(', ')}. ` +
         'Convert it on the robot (e.g. image_proc) or subscribe to the compressed topic instead',
     );
   }

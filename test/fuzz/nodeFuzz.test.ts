@@ -70,6 +70,11 @@ describe("the node's subscription path under hostile input (seeded fuzz, rclnode
         answered.add(i);
       } else {
         refused++;
+        const reason = node.stats.total(camera).lastError ?? '';
+        assert.ok(
+          reason.length < 1000,
+          `message ${i}: a bounded reason, got ${reason.length} chars`,
+        );
       }
       if (entry.expect === 'answer') assert.equal(published, 1, `valid frame ${i} not answered`);
       if (entry.expect === 'refuse') assert.equal(failed, 1, `hostile message ${i} answered`);
