@@ -1,3 +1,4 @@
+import type { MobilenetRosError } from '../errors.js';
 import type { DetectorNode } from './detectorNode.js';
 import { CallbackReturn, type RosLifecycleNode, type RosLogger } from './rclApi.js';
 
@@ -48,12 +49,18 @@ type ChangeStateHandler = (request: ChangeStateRequest, response: ChangeStateRes
  * `ros2 lifecycle get` still shows the start state.
  *
  * This replaces rclnodejs's private `_onChangeState` on the instance (checked at start-up).
+ *
+ * A failure that will not recover while active (the model's thread died) goes through
+ * ErrorProcessing, as an rclcpp node's would: the returned `fail` releases the models, then
+ * triggers deactivate with the callback answering ERROR, so rcl moves Deactivating ->
+ * ErrorProcessing -> (the error callback succeeds) -> unconfigured, publishing each transition.
+ * A system manager sees the node fall back to unconfigured and may configure it again.
  */
 export function serveLifecycle(
   node: RosLifecycleNode,
   detector: DetectorNode,
   logger: RosLogger,
-): void {
+): { fail: (error: MobilenetRosError) => void } {
   const instance = node as unknown as { _onChangeState?: unknown };
   if (typeof instance._onChangeState !== 'function') {
     throw new Error(
@@ -72,6 +79,8 @@ export function serveLifecycle(
   node.registerOnDeactivate(report);
   node.registerOnCleanup(report);
   node.registerOnShutdown(report);
+  // ErrorProcessing succeeds: the models were already released, so unconfigured is the truth.
+  node.registerOnError(() => CallbackReturn.success);
 
   const work: Record<Label, () => Promise<void> | void> = {
     configure: () => detector.configure(),
@@ -108,15 +117,34 @@ export function serveLifecycle(
     rclHandler.call(node, request, response);
     logger.info(`lifecycle: ${label} -> ${state().label}`);
   };
-  instance._onChangeState = (request: ChangeStateRequest, response: ChangeStateResponse) => {
-    queue = queue
-      .then(() => handle(request, response))
-      .catch((error: unknown) => {
-        logger.error(
-          `lifecycle transition failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
+  const enqueue = (step: () => Promise<void>): void => {
+    queue = queue.then(step).catch((error: unknown) => {
+      logger.error(
+        `lifecycle transition failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
   };
+  instance._onChangeState = (request: ChangeStateRequest, response: ChangeStateResponse) =>
+    enqueue(() => handle(request, response));
+
+  const fail = (error: MobilenetRosError): void =>
+    enqueue(async () => {
+      if (state().id !== State.active) return;
+      // Release what is left of the models before rcl reports the node unconfigured.
+      await detector.deactivate();
+      await detector.cleanup();
+      outcome = CallbackReturn.error;
+      try {
+        node.deactivate();
+      } finally {
+        outcome = CallbackReturn.success;
+      }
+      logger.error(
+        `lifecycle: [${error.code}] processing failed for good; deactivate -> ErrorProcessing -> ` +
+          `${state().label}. Configure and activate the node to start again`,
+      );
+    });
+  return { fail };
 }
 
 function transitionLabel(transition: { id: number; label: string }): Label | undefined {

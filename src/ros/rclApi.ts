@@ -37,6 +37,8 @@ export type RosLifecycleNode = Pick<
   | 'registerOnDeactivate'
   | 'registerOnCleanup'
   | 'registerOnShutdown'
+  | 'registerOnError'
+  | 'deactivate'
 >;
 
 /** The classes of the rclnodejs module the node constructs (pure JavaScript in rclnodejs: no binding needed). */

@@ -2,7 +2,7 @@ import { DetectorNode } from './detectorNode.js';
 import { serveLifecycle } from './lifecycleTransitions.js';
 import { followSimClock } from './simClock.js';
 import { loadRclnodejs } from './loadRclnodejs.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type MobilenetRosError } from '../errors.js';
 import { readParameterOverrides } from './nativeParameterOverrides.js';
 import { resolveParameterOverrides, type ResolvedOverride } from './parameterOverrides.js';
 import {
@@ -56,9 +56,12 @@ export async function runDetectorNode(options: RunDetectorNodeOptions = {}): Pro
       node.getFullyQualifiedName(),
     );
     if (applySimTime(node, rcl, overrides.get('use_sim_time'))) followSimClock(node, rcl);
-    detectorNode = DetectorNode.create({ node, rcl, overrides });
+    // A lifecycle node answers a fatal failure with ErrorProcessing; a plain one keeps
+    // reporting ERROR in /diagnostics (the detector has logged it and drops frames).
+    let onFatal: ((error: MobilenetRosError) => void) | undefined;
+    detectorNode = DetectorNode.create({ node, rcl, overrides, onFatal: (e) => onFatal?.(e) });
     if (lifecycleNode !== undefined) {
-      serveLifecycle(lifecycleNode, detectorNode, logger);
+      onFatal = serveLifecycle(lifecycleNode, detectorNode, logger).fail;
       logger.info('lifecycle node: waiting for configure (`ros2 lifecycle set <node> configure`)');
     } else {
       await detectorNode.configure();

@@ -87,4 +87,44 @@ describeRos('ros2 lifecycle on the managed node', function () {
     assert.match(set('activate'), /Unknown transition|available ones are/, 'not configured');
     assert.ok(launch.running, 'the node waits for a configure that works');
   });
+
+  it('a model thread that dies while active takes the node through ErrorProcessing to unconfigured, and configure starts it again', async () => {
+    const { cameras } = await sampleBags();
+    // The real worker thread exits at its 5th inference (nothing mocked: see modelSessionWorker.ts).
+    const launch = graph().launch(
+      'detector.launch.py',
+      ['lifecycle:=true', 'image_topic:=/rear_camera/image_raw', 'transport:=compressed'],
+      { MOBILENET_ROS_WORKER_FAULT: 'exit:5' },
+    );
+    await launch.waitFor(/waiting for configure/, 60000);
+    const probe = await graph().subscribe([
+      '/detections=vision_msgs/msg/Detection2DArray',
+      '/diagnostics=diagnostic_msgs/msg/DiagnosticArray',
+    ]);
+    assert.match(set('configure'), /Transitioning successful/);
+    assert.match(set('activate'), /Transitioning successful/);
+    await graph().play(cameras, [...REAR, ...PLAY]);
+    await launch.waitFor(/WORKER_DIED.*deactivate -> ErrorProcessing -> unconfigured/, 20000);
+    assert.match(state(), /^unconfigured \[1\]/);
+    const answered = probe.messages('/detections').length;
+    assert.equal(answered, 4, 'the frames before the failure were published');
+    const statuses = probe
+      .messages('/diagnostics')
+      .flatMap((m) => (m as { status: { level: number; name: string; message: string }[] }).status);
+    assert.ok(
+      statuses.some(
+        (s) =>
+          s.name.endsWith(': pipeline') &&
+          s.level === 2 &&
+          /inference thread .*(died|exited)/.test(s.message),
+      ),
+      'ERROR in /diagnostics says what died',
+    );
+
+    assert.match(set('configure'), /Transitioning successful/);
+    assert.match(set('activate'), /Transitioning successful/);
+    await graph().play(cameras, [...REAR, ...PLAY]);
+    await probe.waitForMessages('/detections', answered + 4, 30000);
+    assert.ok(launch.running, 'the process lives on');
+  });
 });

@@ -98,15 +98,20 @@ export class Graph {
     this.env = { ...process.env, ROS_DOMAIN_ID: String(this.domainId), PYTHONUNBUFFERED: '1' };
   }
 
-  start(label: string, command: string, args: readonly string[]): RosProcess {
-    const p = new RosProcess(label, command, args, this.env);
+  start(
+    label: string,
+    command: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = {},
+  ): RosProcess {
+    const p = new RosProcess(label, command, args, { ...this.env, ...env });
     this.processes.push(p);
     return p;
   }
 
-  /** `ros2 launch mobilenet_ros <file> <args>`. */
-  launch(file: string, args: readonly string[] = []): RosProcess {
-    return this.start('launch', 'ros2', ['launch', 'mobilenet_ros', file, ...args]);
+  /** `ros2 launch mobilenet_ros <file> <args>`, with `env` added to the graph's environment. */
+  launch(file: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): RosProcess {
+    return this.start('launch', 'ros2', ['launch', 'mobilenet_ros', file, ...args], env);
   }
 
   /** `ros2 run mobilenet_ros detector <args>`. */
