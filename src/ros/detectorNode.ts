@@ -8,7 +8,13 @@ import { annotateDetections } from '../image/annotate.js';
 import type { FrameImage } from '../image/frameImage.js';
 import { matToImageMessage } from '../image/matToImageMessage.js';
 import { errorReason } from '../errors.js';
-import type { Header } from '../messages/types.js';
+import type {
+  Detection2DArray,
+  DiagnosticArray,
+  Header,
+  Image,
+  LabelInfo,
+} from '../messages/types.js';
 import { MessageTypes } from '../messages/types.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
 import { Lookahead } from '../pipeline/lookahead.js';
@@ -18,19 +24,19 @@ import type { ImageObserver, ObjectDetectionStage } from '../pipeline/objectDete
 import { detection2DArray } from '../publish/detection2DArray.js';
 import { faceArrayMessage } from '../faces/faceArrayMessage.js';
 import { faceDetections } from '../faces/faceDetections.js';
-import { FACE_MESSAGE_TYPES } from '../faces/faceMessages.js';
+import { FACE_MESSAGE_TYPES, type FaceArrayMessage } from '../faces/faceMessages.js';
 import { diagnosticArray, fatalStatus } from '../publish/diagnostics.js';
 import { formatProviderReport } from '../inference/providerReport.js';
 import { labelInfo } from '../publish/labelInfo.js';
 import type { CameraFrame } from '../sources/cameraFrame.js';
 import { formatStamp } from '../sources/cameraFrame.js';
 import { cameraFrames } from './cameraSubscription.js';
+import { cdrPublisher, type CdrPublisher } from './cdrPublisher.js';
 import { CameraStats } from './cameraStats.js';
 import { NodeParameters, type NodeSettings } from './nodeParameters.js';
 import type { ResolvedOverride } from './parameterOverrides.js';
 import { describeSilentTopic, LATCHED_QOS, toRosQos } from './qosProfiles.js';
 import {
-  subscriberCount,
   toEndpointInfo,
   type RclClasses,
   type RosLogger,
@@ -73,13 +79,16 @@ export interface DetectorNodeOptions {
 }
 
 /** Publishers that exist while active. */
+/** Publishers that exist while active; each serializes its own messages (see CdrPublisher). */
 interface Outputs {
-  detections: RosPublisher;
-  labels: RosPublisher;
+  detections: CdrPublisher<Detection2DArray>;
+  labels: CdrPublisher<LabelInfo>;
   /** FaceArray and its Detection2DArray form, while the face branch runs. */
-  faces: { array: RosPublisher; detections: RosPublisher } | undefined;
-  diagnostics: RosPublisher;
-  overlays: Map<string, RosPublisher>;
+  faces:
+    | { array: CdrPublisher<FaceArrayMessage>; detections: CdrPublisher<Detection2DArray> }
+    | undefined;
+  diagnostics: CdrPublisher<DiagnosticArray>;
+  overlays: Map<string, CdrPublisher<Image>>;
 }
 
 /**
@@ -184,28 +193,33 @@ export class DetectorNode {
     const { node, rcl } = this.options;
     const ros = this.settings.ros;
     const outQos = toRosQos(rcl, ros.outputs.qos);
-    const overlays = new Map<string, RosPublisher>();
+    const overlays = new Map<string, CdrPublisher<Image>>();
+    const publisher = <T>(type: string, topic: string, qos: RosQoS): CdrPublisher<T> =>
+      cdrPublisher<T>(node.createPublisher(type as RosMessageType, topic, { qos }), type);
     const outputs: Outputs = {
-      detections: node.createPublisher(MessageTypes.Detection2DArray, ros.outputs.detectionsTopic, {
-        qos: outQos,
-      }),
-      labels: node.createPublisher(MessageTypes.LabelInfo, ros.outputs.labelsTopic, {
-        qos: toRosQos(rcl, LATCHED_QOS),
-      }),
-      diagnostics: node.createPublisher(
+      detections: publisher(MessageTypes.Detection2DArray, ros.outputs.detectionsTopic, outQos),
+      labels: publisher(
+        MessageTypes.LabelInfo,
+        ros.outputs.labelsTopic,
+        toRosQos(rcl, LATCHED_QOS),
+      ),
+      diagnostics: publisher(
         MessageTypes.DiagnosticArray,
         ros.outputs.diagnosticsTopic,
-        { qos: toRosQos(rcl, { reliability: 'reliable', durability: 'volatile', depth: 10 }) },
+        toRosQos(rcl, { reliability: 'reliable', durability: 'volatile', depth: 10 }),
       ),
       faces:
         this.models?.faces === undefined
           ? undefined
           : {
-              array: faceArrayPublisher(node, ros.outputs.facesTopic, outQos),
-              detections: node.createPublisher(
+              array: cdrPublisher<FaceArrayMessage>(
+                faceArrayPublisher(node, ros.outputs.facesTopic, outQos),
+                FACE_MESSAGE_TYPES.faceArray,
+              ),
+              detections: publisher(
                 MessageTypes.Detection2DArray,
                 ros.outputs.faceDetectionsTopic,
-                { qos: outQos },
+                outQos,
               ),
             },
       overlays,
@@ -214,10 +228,7 @@ export class DetectorNode {
       for (const camera of ros.cameras) {
         overlays.set(
           camera.name,
-          node.createPublisher(MessageTypes.Image, overlayTopic(ros.outputs, camera.name), {
-            qos: outQos,
-            enableTypedArray: true,
-          }),
+          publisher(MessageTypes.Image, overlayTopic(ros.outputs, camera.name), outQos),
         );
       }
     }
@@ -289,7 +300,7 @@ export class DetectorNode {
         ...faces,
         ...outputs.overlays.values(),
       ]) {
-        node.destroyPublisher(publisher);
+        node.destroyPublisher(publisher.publisher);
       }
     }
     this.logger.info('inactive');
@@ -410,11 +421,10 @@ export class DetectorNode {
   private publishOverlay(image: FrameImage, result: FrameResult): void {
     const camera = this.cameraByTopic.get(result.frame.topic);
     const publisher = camera === undefined ? undefined : this.outputs?.overlays.get(camera.name);
-    if (publisher === undefined || subscriberCount(publisher) === 0) return;
+    if (publisher === undefined || publisher.subscriberCount() === 0) return;
     const drawn = annotateDetections(image, result.detections);
     try {
-      const message = matToImageMessage(drawn, result.frame.header, 'bgr8');
-      publisher.publish({ ...message, data: startingAtZero(message.data) });
+      publisher.publish(matToImageMessage(drawn, result.frame.header, 'bgr8'));
     } finally {
       drawn.release();
     }
@@ -510,10 +520,6 @@ function faceArrayPublisher(node: RosNode, topic: string, qos: RosQoS): RosPubli
  * a typed array's byteOffset when it serialises (measured: a view at offset 4 arrived as the 4
  * bytes before it), so a view is copied; a whole buffer is passed as it is.
  */
-function startingAtZero(data: Uint8Array): Uint8Array {
-  return data.byteOffset === 0 ? data : data.slice();
-}
-
 function defaultEvery(periodMs: number, tick: () => void): () => void {
   const timer = setInterval(tick, periodMs);
   return () => clearInterval(timer);

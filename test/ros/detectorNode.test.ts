@@ -50,7 +50,7 @@ describe('DetectorNode on the rclnodejs double', function () {
     return h;
   }
 
-  it('subscribes per camera with its transport and QoS (sensor data by default), typed arrays on', async () => {
+  it('subscribes per camera with its transport and QoS (sensor data by default), serialized bytes (raw)', async () => {
     const { fake } = await active(twoCameras);
     const byTopic = new Map(fake.subscriptions.map((s) => [s.topic, s]));
     assert.deepEqual([...byTopic.keys()].sort(), [
@@ -71,7 +71,7 @@ describe('DetectorNode on the rclnodejs double', function () {
     assert.equal(rear?.qos.depth, 1);
     for (const s of fake.subscriptions) {
       assert.equal(s.typedArrayEnabled, true);
-      assert.equal(s.isRaw, false);
+      assert.equal(s.isRaw, true, 'decoded here from CDR, see cameraSubscription.ts');
     }
     const labels = fake.publisher('/detections/labels');
     assert.equal(labels.qos.durability, 1, 'labels are transient local');

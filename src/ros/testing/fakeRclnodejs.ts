@@ -81,12 +81,21 @@ const codecs = new Map<string, MessageCodec>();
 
 /** CDR-encodes a message against the package's definition of its type (throws MessageError on a bad field). */
 export function encodeAgainstDefinition(typeName: string, message: unknown): Uint8Array {
+  return codecFor(typeName).encode(message);
+}
+
+/** Decodes CDR bytes of `typeName` (what a raw publish carries) back into a message object. */
+export function decodeAgainstDefinition(typeName: string, bytes: Uint8Array): unknown {
+  return codecFor(typeName).decode(bytes);
+}
+
+function codecFor(typeName: string): MessageCodec {
   let codec = codecs.get(typeName);
   if (codec === undefined) {
     codec = MessageCodec.fromSchema(typeName, registry.schemaText(typeName));
     codecs.set(typeName, codec);
   }
-  return codec.encode(message);
+  return codec;
 }
 
 export class FakeTime implements rclnodejs.Time {
@@ -213,9 +222,15 @@ export class FakePublisher extends FakeEntity implements rclnodejs.Publisher<Typ
     if (this.destroyed) throw new Error(`publish on destroyed publisher ${this.topic}`);
     if (typeof this.typeClass !== 'string')
       throw new Error('the node must name message types by string');
-    const cdr = encodeAgainstDefinition(this.typeClass, message);
+    // rclnodejs publishes a Buffer as serialized bytes, anything else as a message object.
+    const cdr =
+      message instanceof Buffer ? message : encodeAgainstDefinition(this.typeClass, message);
     this.count++;
-    if (this.retain) this.published.push({ message, cdr });
+    if (this.retain) {
+      const decoded =
+        message instanceof Buffer ? decodeAgainstDefinition(this.typeClass, message) : message;
+      this.published.push({ message: decoded, cdr });
+    }
   }
 
   setValidation(): void {}
@@ -466,7 +481,21 @@ export class FakeNode implements RosRunnableNode {
       throw new Error(
         `no subscription on ${topic}; have ${this.subscriptions.map((s) => s.topic).join(', ')}`,
       );
-    subscription.callback(message);
+    if (!subscription.isRaw) {
+      subscription.callback(message);
+      return;
+    }
+    // A raw subscription gets the serialized message, as rclnodejs's rclTakeRaw hands it over.
+    if (typeof subscription.typeClass !== 'string')
+      throw new Error('the node must name message types by string');
+    subscription.callback(Buffer.from(encodeAgainstDefinition(subscription.typeClass, message)));
+  }
+
+  /** Delivers bytes as they are to a raw subscription (bytes that need not be a valid message). */
+  deliverRaw(topic: string, bytes: Uint8Array): void {
+    const subscription = this.subscriptions.find((s) => s.topic === topic);
+    if (subscription?.isRaw !== true) throw new Error(`no raw subscription on ${topic}`);
+    subscription.callback(Buffer.from(bytes));
   }
 
   publisher(topic: string): FakePublisher {
