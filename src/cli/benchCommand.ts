@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runFaceBench } from '../faces/faceBench.js';
+import { runTrackingBench } from '../bench/trackingBench.js';
 import { withCpuThreads } from '../config/providerConfig.js';
 import { formatDetectionBench, runDetectionBench } from '../bench/detectionBench.js';
 import type { AppConfig } from '../config/detectorConfig.js';
@@ -14,6 +15,7 @@ export function benchCommand(): Command {
     .description(
       'time the detector: a bare session.run loop (the limit) and the full replay path on 640x480 JPEG frames',
     )
+    .option('--tracking', 'time the tracker alone: 20 moving objects per frame (no model)')
     .option(
       '--faces <images...>',
       'time the face branch per stage on these images instead (e.g. one with 1 face, one with 5)',
@@ -62,8 +64,17 @@ export function benchCommand(): Command {
         overloadFrames: string;
         hostileEvery: string;
         faces?: string[];
+        tracking?: boolean;
       }) => {
         const base = configFrom(options.config);
+        if (options.tracking === true) {
+          const r = runTrackingBench(base.tracking, { objects: 20 });
+          process.stdout.write(
+            `tracking: ${r.objects} objects, ${r.frames} frames: mean ${r.meanMs.toFixed(4)} ms, ` +
+              `p50 ${r.p50Ms.toFixed(4)} ms, p99 ${r.p99Ms.toFixed(4)} ms per frame; ${r.ids} ids\n`,
+          );
+          return;
+        }
         if (options.faces !== undefined) {
           const threads =
             options.threads === undefined ? base.inference.threads : Number(options.threads);

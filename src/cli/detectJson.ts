@@ -14,6 +14,7 @@ export function detectJsonLine(
     width: result.width,
     height: result.height,
     detections: result.detections.map((d) => ({
+      ...(d.trackId === undefined ? {} : { track_id: d.trackId }),
       class_id: String(d.classId),
       label: d.label,
       score: round(d.score, 4),
@@ -42,7 +43,7 @@ export function detectTextLine(result: FrameResult): string {
   if (result.error !== undefined) return `${result.frame.topic}: error: ${result.error.message}`;
   const items = result.detections.map(
     (d) =>
-      `${d.label} ${d.score.toFixed(2)} [${[d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].map((v) => v.toFixed(0)).join(', ')}]`,
+      `${d.label}${d.trackId === undefined ? '' : ` #${d.trackId}`} ${d.score.toFixed(2)} [${[d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax].map((v) => v.toFixed(0)).join(', ')}]`,
   );
   const faces =
     result.faces === undefined

@@ -2,6 +2,7 @@ import type { ClassifierConfig } from './classifierConfig.js';
 import type { FacesConfig } from './facesConfig.js';
 import type { ImageConfig } from './imageConfig.js';
 import type { ProvidersConfig } from './providerConfig.js';
+import type { TrackingConfig } from './trackingConfig.js';
 
 /**
  * Settings of the object detector stage. Parsed once (see parseConfig) into this readonly
@@ -46,6 +47,8 @@ export interface AppConfig {
   readonly faces: FacesConfig;
   /** Pixel budget of a frame and reduced-scale JPEG decoding. */
   readonly image: ImageConfig;
+  /** Multi-object tracking per camera: ids on published detections. */
+  readonly tracking: TrackingConfig;
   /** The optional crop classifier; undefined when not configured. */
   readonly classifier?: ClassifierConfig;
 }

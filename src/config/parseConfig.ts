@@ -13,6 +13,7 @@ import {
 } from './providerConfig.js';
 import { ConfigReader, isRecord } from './configReader.js';
 import { defaultImageConfig, parseImageConfig } from './imageConfig.js';
+import { defaultTrackingConfig, parseTrackingConfig } from './trackingConfig.js';
 import type { AppConfig, DetectorConfig } from './detectorConfig.js';
 
 /** The configuration used when no file or parameter says otherwise. */
@@ -34,6 +35,7 @@ export function defaultConfig(): AppConfig {
     },
     faces: defaultFacesConfig(),
     image: defaultImageConfig(),
+    tracking: defaultTrackingConfig(),
   };
 }
 
@@ -93,6 +95,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
     'outputs',
     'node',
     'image',
+    'tracking',
   ]);
   const det = root.child('detector');
   det.only(['model_form', 'score_threshold', 'iou_threshold', 'nms', 'max_detections', 'resize']);
@@ -122,6 +125,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
     },
     faces: parseFacesConfig((input as Record<string, unknown>).faces, source, baseDir),
     image: parseImageConfig(root.child('image')),
+    tracking: parseTrackingConfig(root.child('tracking')),
     classifier: parseClassifierConfig(
       (input as Record<string, unknown>).classifier,
       source,

@@ -11,4 +11,9 @@ export interface ObjectDetection {
   readonly box: Box;
   /** The crop classifier's top-k for this box, when the classifier ran on it. */
   readonly classification?: readonly Classification[];
+  /**
+   * Id of the confirmed track this detection belongs to (tracking.enabled), unique per camera
+   * ("1", "2", ...); undefined when tracking is off or the track is still tentative.
+   */
+  readonly trackId?: string;
 }

@@ -5,7 +5,7 @@ import { drawDetections } from './drawDetections.js';
 import type { FrameImage } from './frameImage.js';
 
 /**
- * A copy of the frame with each detection's box and "label score" drawn, and each face's box
+ * A copy of the frame with each detection's box and "label #track score" drawn, and each face's box
  * with its identity (or "face"). The caller releases it.
  */
 export function annotateDetections(
@@ -14,7 +14,10 @@ export function annotateDetections(
   faces: readonly FaceResult[] = [],
 ): Mat {
   return drawDetections(image.bgr(), [
-    ...detections.map((d) => ({ box: d.box, label: `${d.label} ${d.score.toFixed(2)}` })),
+    ...detections.map((d) => ({
+      box: d.box,
+      label: `${d.label}${d.trackId === undefined ? '' : ` #${d.trackId}`} ${d.score.toFixed(2)}`,
+    })),
     ...faces.map((f) => ({
       box: f.box,
       label:

@@ -55,6 +55,7 @@ export class DetectionPipeline {
         classifier,
         faces,
         image: config.image,
+        tracking: config.tracking,
       });
       return new DetectionPipeline(detector, classifier, faces, stage);
     } catch (error) {

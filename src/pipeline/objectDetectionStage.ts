@@ -3,6 +3,7 @@ import { emptyFaceTimings } from '../faces/faceResult.js';
 import type { FaceStage } from '../faces/faceStage.js';
 import type { DetectorConfig } from '../config/detectorConfig.js';
 import { defaultImageConfig, type ImageConfig } from '../config/imageConfig.js';
+import type { TrackingConfig } from '../config/trackingConfig.js';
 import type { ObjectDetection } from '../detection/objectDetection.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
 import { fatalError, MessageError, MobilenetRosError } from '../errors.js';
@@ -13,6 +14,7 @@ import {
 } from '../image/frameImage.js';
 import { mapBoxToSource } from '../image/modelInputTransform.js';
 import { formatStamp, type CameraFrame } from '../sources/cameraFrame.js';
+import { CameraTrackers } from '../tracking/cameraTrackers.js';
 import { frameDecodeOptions } from './frameDecodeOptions.js';
 import type { FrameResult, StageTimings } from './frameResult.js';
 import type { FrameHooks, FrameStage } from './processFrames.js';
@@ -27,6 +29,13 @@ export interface ObjectDetectionStageOptions {
   faces?: FaceStage;
   /** Frame size limits and reduced-scale JPEG decoding. Default: defaultImageConfig(). */
   image?: ImageConfig;
+  /**
+   * Multi-object tracking per camera (keyed by the frame's topic). Default: off. When enabled the
+   * detector reports boxes down to tracking.lowScore for the tracker, and the stage returns the
+   * detections at or above the detector's score threshold plus the weaker ones that continue a
+   * confirmed track, each with its track id when its track is confirmed.
+   */
+  tracking?: TrackingConfig;
 }
 
 /** Called with the decoded image and the result while the image is still alive (e.g. to draw). */
@@ -42,6 +51,8 @@ export class ObjectDetectionStage implements FrameStage {
   private readonly observer: ImageObserver | undefined;
   private readonly classifier: CropClassifier | undefined;
   private readonly faces: FaceStage | undefined;
+  private readonly tracking: TrackingConfig | undefined;
+  private readonly trackers: CameraTrackers | undefined;
   /** How frames are decoded: within the limits, reduced when nothing needs full resolution. */
   readonly decodeOptions: FrameDecodeOptions;
 
@@ -53,6 +64,17 @@ export class ObjectDetectionStage implements FrameStage {
     this.observer = options.observer;
     this.classifier = options.classifier;
     this.faces = options.faces;
+    this.tracking = options.tracking?.enabled === true ? options.tracking : undefined;
+    this.trackers =
+      this.tracking === undefined
+        ? undefined
+        : new CameraTrackers({
+            highScore: this.tracking.highScore,
+            lowScore: this.tracking.lowScore,
+            matchIou: this.tracking.matchIou,
+            minHits: this.tracking.minHits,
+            maxAgeS: this.tracking.maxAgeS,
+          });
     this.decodeOptions = frameDecodeOptions(options.image ?? defaultImageConfig(), {
       modelInput: { width: detector.width, height: detector.height },
       fullResolution:
@@ -104,12 +126,13 @@ export class ObjectDetectionStage implements FrameStage {
       timings.inferenceMs = performance.now() - t;
 
       t = performance.now();
-      const detections = raw.map((d): ObjectDetection => ({
+      const found = raw.map((d): ObjectDetection => ({
         classId: d.classIndex,
         label: this.detector.labels.name(d.classIndex),
         score: d.score,
         box: mapBoxToSource(d.box, input.transform),
       }));
+      const detections = this.track(frame, found);
       timings.postprocessMs = performance.now() - t;
       const classified =
         this.classifier === undefined
@@ -152,6 +175,29 @@ export class ObjectDetectionStage implements FrameStage {
     }
   }
 
+  /** Drops every camera's tracks (a new run starts; ids start again from "1"). */
+  resetTracking(): void {
+    this.trackers?.clear();
+  }
+
+  /**
+   * Runs the camera's tracker over every detection it was given (down to tracking.lowScore)
+   * and keeps what is published: the detections at or above the score threshold, the same set
+   * as without tracking, and the weaker ones that continue a confirmed track.
+   */
+  private track(frame: CameraFrame, found: ObjectDetection[]): ObjectDetection[] {
+    if (this.trackers === undefined) return found;
+    const stamp = frame.header.stamp.sec + frame.header.stamp.nanosec * 1e-9;
+    const ids = this.trackers.update(frame.topic, stamp, found);
+    const kept: ObjectDetection[] = [];
+    found.forEach((d, i) => {
+      const trackId = ids[i];
+      if (trackId !== undefined) kept.push({ ...d, trackId });
+      else if (d.score >= this.config.scoreThreshold) kept.push(d);
+    });
+    return kept;
+  }
+
   private async classify(
     classifier: CropClassifier,
     image: FrameImage,
@@ -172,7 +218,11 @@ export class ObjectDetectionStage implements FrameStage {
 
   private applyDecoderOptions(config: DetectorConfig): void {
     this.detector.configure({
-      scoreThreshold: config.scoreThreshold,
+      // The tracker also wants the weak boxes; track() drops those it does not claim.
+      scoreThreshold:
+        this.tracking === undefined
+          ? config.scoreThreshold
+          : Math.min(config.scoreThreshold, this.tracking.lowScore),
       iouThreshold: config.iouThreshold,
       maxDetections: config.maxDetections,
       nms: config.nms === 'per_class' ? 'per-class' : 'class-agnostic',

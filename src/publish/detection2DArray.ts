@@ -11,7 +11,8 @@ export const CLASSIFIER_PREFIX = 'classifier:';
 /**
  * Builds vision_msgs/Detection2DArray from detections in source pixels. The header is the
  * frame's, unchanged. Each Detection2D's first result is the detector's class: class_id is the
- * label's numeric id as a string (names come from LabelInfo); further results may follow.
+ * label's numeric id as a string (names come from LabelInfo); further results may follow. The
+ * id is the detection's track id (unique per camera), empty when it has none.
  */
 export function detection2DArray(
   header: Header,
@@ -28,7 +29,7 @@ export function detection2DArray(
         ),
       ],
       bbox: boundingBox2D(d.box),
-      id: '',
+      id: d.trackId ?? '',
     })),
   };
 }

@@ -285,6 +285,8 @@ export class DetectorNode {
     // Destroys the rcl subscriptions (teardown of each camera's Observable) and drops waiting frames.
     this.pipeline?.unsubscribe();
     this.pipeline = undefined;
+    // Tracks do not outlive an activation: the next one starts with fresh ids.
+    this.stage?.resetTracking();
     this.stateValue = 'inactive';
     await Promise.allSettled([...this.inFlight]);
     const outputs = this.outputs;
