@@ -235,9 +235,15 @@ describe('replay', function () {
     const expected = (await readAll(clean, ['/detections'])).filter((m) => !inBad(m.logTime));
     const got = await readAll(output, ['/detections']);
     assert.ok(expected.length > 0 && expected.length < 12);
+    // Track ids depend on the frames a tracker has seen, and the damaged run misses some: the
+    // detections must be the same, their ids need not.
+    const withoutTrackIds = (message: unknown): unknown => {
+      const array = message as Detection2DArray;
+      return { ...array, detections: array.detections.map((d) => ({ ...d, id: '' })) };
+    };
     assert.deepEqual(
-      got.map((m) => [m.logTime, m.message]),
-      expected.map((m) => [m.logTime, m.message]),
+      got.map((m) => [m.logTime, withoutTrackIds(m.message)]),
+      expected.map((m) => [m.logTime, withoutTrackIds(m.message)]),
     );
   });
 
