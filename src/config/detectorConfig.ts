@@ -14,6 +14,12 @@ import type { ProvidersConfig } from './providerConfig.js';
 export const DETECTOR_FILE_FORMS = ['qdq', 'qdq_s8', 'float'] as const;
 export type DetectorFileForm = (typeof DETECTOR_FILE_FORMS)[number];
 
+/**
+ * The forms `auto` chooses among, the reference first: the integer forms. 'float' is not one:
+ * its scores differ from the TFLite model's, so it stays an explicit choice (GPUs).
+ */
+export const AUTO_MODEL_FORMS: readonly DetectorFileForm[] = ['qdq', 'qdq_s8'];
+
 /** `detector.model_form`: a file form, or 'auto' (timed once per board and cached). */
 export const DETECTOR_MODEL_FORMS = ['auto', ...DETECTOR_FILE_FORMS] as const;
 export type DetectorModelForm = (typeof DETECTOR_MODEL_FORMS)[number];

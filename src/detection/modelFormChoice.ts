@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DetectorFileForm } from '../config/detectorConfig.js';
+import { AUTO_MODEL_FORMS, type DetectorFileForm } from '../config/detectorConfig.js';
 import { timeAlternating } from '../inference/alternatingTiming.js';
 import { cpuIdentity, type CpuIdentity } from '../inference/cpuIdentity.js';
 import type { ModelRunner } from '../inference/modelRunner.js';
@@ -38,9 +38,6 @@ import {
  * alternately in rounds (about 1.5 s) with the configured threads and spin setting, and the
  * choice is cached (see ModelFormCacheKey for what invalidates it).
  */
-
-/** The forms `auto` chooses among, the reference first. */
-export const AUTO_CANDIDATES: readonly DetectorFileForm[] = ['qdq', 'qdq_s8'];
 
 /** A candidate must beat the reference by this fraction: a coin-flip on noise is no reason to switch. */
 const MIN_GAIN = 0.03;
@@ -97,7 +94,7 @@ export async function chooseModelForm(options: ModelFormChoiceOptions): Promise<
   const entry = modelEntry(loadManifest(options.modelsDir), name);
   const rejected: Partial<Record<DetectorFileForm, string>> = {};
   const files: Partial<Record<DetectorFileForm, string>> = {};
-  for (const form of AUTO_CANDIDATES) {
+  for (const form of AUTO_MODEL_FORMS) {
     const output = entry.outputs[form];
     if (output === undefined) rejected[form] = `not in ${name}'s manifest entry`;
     else files[form] = output.sha256;
@@ -129,7 +126,7 @@ export async function chooseModelForm(options: ModelFormChoiceOptions): Promise<
 
   const runners = new Map<DetectorFileForm, ModelRunner>();
   try {
-    for (const form of AUTO_CANDIDATES) {
+    for (const form of AUTO_MODEL_FORMS) {
       if (rejected[form] !== undefined) continue;
       try {
         const file = preparedFile(entry, form, name);
@@ -148,7 +145,7 @@ export async function chooseModelForm(options: ModelFormChoiceOptions): Promise<
         );
       } catch (error) {
         // Without the reference there is nothing to compare with: the detector's own load reports it.
-        if (form === AUTO_CANDIDATES[0]) throw error;
+        if (form === AUTO_MODEL_FORMS[0]) throw error;
         rejected[form] = (error as Error).message;
       }
     }
@@ -210,11 +207,11 @@ function fastest(
   times: Partial<Record<DetectorFileForm, FormTiming>>,
   rejected: Partial<Record<DetectorFileForm, string>>,
 ): DetectorFileForm {
-  const referenceForm = AUTO_CANDIDATES[0] ?? 'qdq';
+  const referenceForm = AUTO_MODEL_FORMS[0] ?? 'qdq';
   const reference = times[referenceForm]?.medianMs ?? Infinity;
   let best = referenceForm;
   let bestMs = reference * (1 - MIN_GAIN);
-  for (const form of AUTO_CANDIDATES) {
+  for (const form of AUTO_MODEL_FORMS) {
     const ms = times[form]?.medianMs;
     if (form === referenceForm || rejected[form] !== undefined || ms === undefined) continue;
     if (ms < bestMs) {
