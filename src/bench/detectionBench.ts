@@ -67,10 +67,14 @@ export async function runDetectionBench(
     throw new RangeError(`'rounds' must be an integer in [1, frames], got ${rounds}`);
   const perRound = Math.ceil(frames / rounds);
   const log = options.log ?? (() => undefined);
-  const { config } = options;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mobilenet-ros-bench-'));
   // The same sessions as the full path: detector (and providers) from the same config.
-  const pipeline = await DetectionPipeline.create(config);
+  const pipeline = await DetectionPipeline.create(options.config);
+  // The full path's pipelines run the form this one runs: `auto` is decided (and logged) once.
+  const config: AppConfig = {
+    ...options.config,
+    detector: { ...options.config.detector, modelForm: pipeline.detector.form },
+  };
   try {
     // A bag with JPEG frames only: the compressed camera of the sample recording.
     const bag = path.join(dir, 'frames.mcap');
@@ -83,7 +87,7 @@ export async function runDetectionBench(
     log(
       `${rounds} round(s), each: ${perRound} x session.run on a 300x300 input (bare loop), then a replay of ` +
         `${perRound} 640x480 JPEG frames into an MCAP bag (full path), ${warmup} warm-up frames before each; ` +
-        `${config.inference.threads} thread(s), spin_wait ${config.inference.spinWait}, ${config.detector.modelForm} model`,
+        `${config.inference.threads} thread(s), spin_wait ${config.inference.spinWait}, ${pipeline.detector.form} model (detector.model_form ${options.config.detector.modelForm})`,
     );
     const bare: Block[] = [];
     const full: Block[] = [];
@@ -96,7 +100,7 @@ export async function runDetectionBench(
     return {
       threads: config.inference.threads,
       spinWait: config.inference.spinWait,
-      form: config.detector.modelForm,
+      form: pipeline.detector.form,
       bare: bareLine,
       full: fullLine,
       ratio: fullLine.framesPerSecond / bareLine.framesPerSecond,

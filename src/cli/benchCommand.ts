@@ -5,7 +5,12 @@ import { runFaceBench } from '../faces/faceBench.js';
 import { runTrackingBench } from '../bench/trackingBench.js';
 import { withCpuThreads } from '../config/providerConfig.js';
 import { formatDetectionBench, runDetectionBench } from '../bench/detectionBench.js';
-import type { AppConfig } from '../config/detectorConfig.js';
+import {
+  DETECTOR_MODEL_FORMS,
+  type AppConfig,
+  type DetectorModelForm,
+} from '../config/detectorConfig.js';
+import { formatDetectorFormsBench, runDetectorFormsBench } from '../bench/detectorFormsBench.js';
 import type { RosNodeBenchResult } from '../bench/rosNodeBench.js';
 import { configFrom } from './configOption.js';
 
@@ -27,7 +32,11 @@ export function benchCommand(): Command {
       '8',
     )
     .option('--threads <n>', 'intra-op threads (default: the config, else the number of cores)')
-    .option('--form <form>', "model form: 'qdq' or 'float' (default: the config, else qdq)")
+    .option(
+      '--form <form>',
+      `model form of the bare loop and the full path: ${DETECTOR_MODEL_FORMS.join(', ')} (default: the config, else auto); ` +
+        'every prepared form is also timed bare, alternating, after them',
+    )
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
     .option(
       '--ros',
@@ -104,8 +113,10 @@ export function benchCommand(): Command {
           throw new RangeError(`'--threads' must be an integer in [1, 64], got ${options.threads}`);
         }
         const form = options.form ?? base.detector.modelForm;
-        if (form !== 'qdq' && form !== 'float')
-          throw new RangeError(`'--form' must be 'qdq' or 'float', got ${form}`);
+        if (!isModelForm(form))
+          throw new RangeError(
+            `'--form' must be one of ${DETECTOR_MODEL_FORMS.join(', ')}, got ${form}`,
+          );
         const inference =
           options.threads === undefined
             ? base.inference
@@ -149,6 +160,8 @@ export function benchCommand(): Command {
           log: (line) => process.stderr.write(`${line}\n`),
         });
         process.stdout.write(`${formatDetectionBench(result)}\n`);
+        const forms = await runDetectorFormsBench({ config, frames, rounds });
+        process.stdout.write(`${formatDetectorFormsBench(forms)}\n`);
       },
     );
 }
@@ -192,4 +205,8 @@ async function runRosBenches(options: {
     const { formatGraphComparison } = await import('../bench/graphComparison.js');
     process.stdout.write(`\n${formatGraphComparison(double, real)}\n`);
   }
+}
+
+function isModelForm(form: string): form is DetectorModelForm {
+  return (DETECTOR_MODEL_FORMS as readonly string[]).includes(form);
 }

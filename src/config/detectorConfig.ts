@@ -5,12 +5,36 @@ import type { ProvidersConfig } from './providerConfig.js';
 import type { TrackingConfig } from './trackingConfig.js';
 
 /**
+ * The detector's prepared model files (manifest output roles of coco_detector):
+ * - 'qdq': TFLite's uint8 weights behind DequantizeLinear; reproduces the TFLite runtime.
+ * - 'qdq_s8': the same weights shifted to int8 (w - 128, zero point - 128), the same numbers
+ *   dequantized; faster on x86, and identical to 'qdq' only where the CPU multiplies without
+ *   saturating (VNNI). See src/detection/modelFormChoice.ts.
+ * - 'float': dequantized float weights (for GPUs; scores within about 0.02 of 'qdq').
+ */
+export const DETECTOR_FILE_FORMS = ['qdq', 'qdq_s8', 'float'] as const;
+export type DetectorFileForm = (typeof DETECTOR_FILE_FORMS)[number];
+
+/**
+ * The forms `auto` chooses among, the reference first: the integer forms. 'float' is not one:
+ * its scores differ from the TFLite model's, so it stays an explicit choice (GPUs).
+ */
+export const AUTO_MODEL_FORMS: readonly DetectorFileForm[] = ['qdq', 'qdq_s8'];
+
+/** `detector.model_form`: a file form, or 'auto' (timed once per board and cached). */
+export const DETECTOR_MODEL_FORMS = ['auto', ...DETECTOR_FILE_FORMS] as const;
+export type DetectorModelForm = (typeof DETECTOR_MODEL_FORMS)[number];
+
+/**
  * Settings of the object detector stage. Parsed once (see parseConfig) into this readonly
  * form; every field has a documented default.
  */
 export interface DetectorConfig {
-  /** Model weights form: 'qdq' reproduces the TFLite runtime; 'float' is dequantized. Default 'qdq'. */
-  readonly modelForm: 'qdq' | 'float';
+  /**
+   * Model weights form (see DETECTOR_FILE_FORMS). 'auto' picks, among the integer forms whose
+   * outputs equal 'qdq' on this CPU, the fastest, timed once and cached. Default 'auto'.
+   */
+  readonly modelForm: DetectorModelForm;
   /** Minimum score of a published detection, in [0, 1]. Default 0.5. */
   readonly scoreThreshold: number;
   /** NMS IoU threshold in [0, 1]. Default 0.6 (the model's). */

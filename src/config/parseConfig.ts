@@ -14,14 +14,14 @@ import {
 import { ConfigReader, isRecord } from './configReader.js';
 import { defaultImageConfig, parseImageConfig } from './imageConfig.js';
 import { defaultTrackingConfig, parseTrackingConfig } from './trackingConfig.js';
-import type { AppConfig, DetectorConfig } from './detectorConfig.js';
+import { DETECTOR_MODEL_FORMS, type AppConfig, type DetectorConfig } from './detectorConfig.js';
 
 /** The configuration used when no file or parameter says otherwise. */
 export function defaultConfig(): AppConfig {
   return {
     modelsDir: defaultModelsDir,
     detector: {
-      modelForm: 'qdq',
+      modelForm: 'auto',
       scoreThreshold: 0.5,
       iouThreshold: 0.6,
       nms: 'class_agnostic',
@@ -104,7 +104,7 @@ export function parseConfig(input: unknown, source = 'config', baseDir = process
   const modelsDir = root.string('models_dir');
   const threads = inf.integer('threads', 1, 64) ?? defaults.inference.threads;
   const detector: DetectorConfig = {
-    modelForm: det.choice('model_form', ['qdq', 'float']) ?? defaults.detector.modelForm,
+    modelForm: det.choice('model_form', DETECTOR_MODEL_FORMS) ?? defaults.detector.modelForm,
     scoreThreshold: det.number('score_threshold', 0, 1) ?? defaults.detector.scoreThreshold,
     iouThreshold: det.number('iou_threshold', 0, 1) ?? defaults.detector.iouThreshold,
     nms: det.choice('nms', ['class_agnostic', 'per_class']) ?? defaults.detector.nms,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { DetectorFileForm } from '../config/detectorConfig.js';
 import type { ModelRunner } from '../inference/modelRunner.js';
 import { ModelSession, type ModelSessionOptions } from '../inference/modelSession.js';
 import { WorkerModelSession } from '../inference/workerModelSession.js';
@@ -42,8 +43,12 @@ export interface SsdDetectorOptions {
   modelsDir: string;
   /** Manifest name of the model. Default 'coco_detector'. */
   model?: string;
-  /** 'qdq' (default: reproduces the TFLite runtime) or 'float' (dequantized weights). */
-  form?: 'qdq' | 'float';
+  /**
+   * 'qdq' (default: reproduces the TFLite runtime), 'qdq_s8' (int8 weights, see
+   * DETECTOR_FILE_FORMS) or 'float' (dequantized weights). 'auto' is resolved before this (see
+   * chooseModelForm).
+   */
+  form?: DetectorFileForm;
   /** Post-processing; unset fields take the model's values and a 0.5 score threshold. */
   decoder?: Partial<SsdDecoderOptions>;
   session?: ModelSessionOptions;
@@ -69,6 +74,8 @@ export class SsdDetector {
     readonly labels: LabelMap,
     /** Model input [1, H, W, 3]. */
     readonly inputShape: readonly [number, number, number, number],
+    /** The prepared form this detector runs. */
+    readonly form: DetectorFileForm,
   ) {}
 
   static async create(options: SsdDetectorOptions): Promise<SsdDetector> {
@@ -104,7 +111,7 @@ export class SsdDetector {
       (options.thread ?? 'worker') === 'worker'
         ? await WorkerModelSession.create(file, sessionOptions)
         : await ModelSession.create(file, sessionOptions);
-    return new SsdDetector(session, decoder, labels, spec.inputShape);
+    return new SsdDetector(session, decoder, labels, spec.inputShape, form);
   }
 
   /** Which execution provider the model runs on, and why preferred ones were not used. */

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { AppConfig } from '../config/detectorConfig.js';
+import { AUTO_MODEL_FORMS, type AppConfig } from '../config/detectorConfig.js';
 import {
   providerChainFor,
   type ProviderChain,
@@ -9,6 +9,7 @@ import { describeProvider } from '../inference/executionProvider.js';
 import { packageVersion } from '../version.js';
 import { doctorExitStatus, formatDoctorReport, type DoctorCheck } from './doctorCheck.js';
 import { modelFilesCheck } from './modelFilesCheck.js';
+import { modelFormCheck } from './modelFormCheck.js';
 import { modelTimingCheck, type TimedModel } from './modelTimingCheck.js';
 import { onnxruntimeCheck } from './onnxruntimeCheck.js';
 import { opencvCheck } from './opencvCheck.js';
@@ -26,6 +27,8 @@ export interface DoctorOptions {
   readonly runs?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly loadRclnodejs?: RosCheckOptions['loadRclnodejs'];
+  /** Where `detector.model_form: auto` caches its choice. Default: the detector's own cache file. */
+  readonly modelFormCacheFile?: string;
 }
 
 export interface DoctorResult {
@@ -37,7 +40,9 @@ export interface DoctorResult {
 
 /** The models the detector config needs. */
 export function detectorRequiredModels(config: AppConfig): Record<string, readonly string[]> {
-  return { coco_detector: [config.detector.modelForm, 'ssd', 'labels'] };
+  const forms =
+    config.detector.modelForm === 'auto' ? AUTO_MODEL_FORMS : [config.detector.modelForm];
+  return { coco_detector: [...forms, 'ssd', 'labels'] };
 }
 
 /**
@@ -75,6 +80,15 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
       ...(await modelTimingCheck(timed, { runs })).map((c) => ({
         ...c,
         section: `timing (zero inputs, ${runs} runs after 2 warm-up)`,
+      })),
+    );
+  }
+  if (files.checks.every((c) => c.status !== 'fail')) {
+    checks.push(
+      ...(await modelFormCheck(config, providers, {
+        ...(options.modelFormCacheFile !== undefined
+          ? { cacheFile: options.modelFormCacheFile }
+          : {}),
       })),
     );
   }

@@ -132,6 +132,7 @@ function runRecipe(
     case 'tflite-ssd': {
       const model = parseTflite(source('tflite'), `${name} (TFLite)`);
       const qdq = convertSsdTflite(model, { form: 'qdq', source: name });
+      const qdqS8 = convertSsdTflite(model, { form: 'qdq_s8', source: name });
       const float = convertSsdTflite(model, { form: 'float', source: name });
       const spec = serializeSsdSpec({
         formatVersion: 1,
@@ -142,6 +143,7 @@ function runRecipe(
       });
       return new Map<string, Uint8Array>([
         ['qdq', qdq.onnx],
+        ['qdq_s8', qdqS8.onnx],
         ['float', float.onnx],
         ['ssd', spec],
         ['labels', source('labels')],

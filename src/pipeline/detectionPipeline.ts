@@ -3,6 +3,11 @@ import type { AppConfig } from '../config/detectorConfig.js';
 import { providerChainFor } from '../config/providerConfig.js';
 import type { ModelSessionOptions } from '../inference/modelSession.js';
 import type { ProviderReport } from '../inference/providerReport.js';
+import {
+  chooseModelForm,
+  formatModelFormChoice,
+  type ModelFormChoice,
+} from '../detection/modelFormChoice.js';
 import { SsdDetector } from '../detection/ssdDetector.js';
 import { FaceStage } from '../faces/faceStage.js';
 import { ObjectDetectionStage, type ImageObserver } from './objectDetectionStage.js';
@@ -20,20 +25,36 @@ export class DetectionPipeline {
     readonly classifier: CropClassifier | undefined,
     readonly faces: FaceStage | undefined,
     readonly stage: ObjectDetectionStage,
+    /** How `detector.model_form: auto` chose the detector's form; undefined for an explicit form. */
+    readonly formChoice: ModelFormChoice | undefined,
   ) {}
 
   static async create(
     config: AppConfig,
-    options: { observer?: ImageObserver } = {},
+    options: {
+      observer?: ImageObserver;
+      /** Receives the line saying which form `auto` chose. Default: stderr. */
+      log?: (line: string) => void;
+    } = {},
   ): Promise<DetectionPipeline> {
     const session = (model: string): ModelSessionOptions => ({
       intraOpThreads: config.inference.threads,
       spinWait: config.inference.spinWait,
       providers: providerChainFor(config.inference.providers, model),
     });
+    const formChoice =
+      config.detector.modelForm === 'auto'
+        ? await chooseModelForm({ modelsDir: config.modelsDir, session: session('coco_detector') })
+        : undefined;
+    if (formChoice !== undefined) {
+      const line = formatModelFormChoice(formChoice);
+      (options.log ?? ((l: string) => process.stderr.write(`mobilenet-ros: ${l}\n`)))(line);
+    }
     const detector = await SsdDetector.create({
       modelsDir: config.modelsDir,
-      form: config.detector.modelForm,
+      form:
+        formChoice?.form ??
+        (config.detector.modelForm === 'auto' ? 'qdq' : config.detector.modelForm),
       session: session('coco_detector'),
     });
     let classifier: CropClassifier | undefined;
@@ -57,7 +78,7 @@ export class DetectionPipeline {
         image: config.image,
         tracking: config.tracking,
       });
-      return new DetectionPipeline(detector, classifier, faces, stage);
+      return new DetectionPipeline(detector, classifier, faces, stage, formChoice);
     } catch (error) {
       await faces?.close();
       await classifier?.close();

@@ -183,7 +183,7 @@ export class DetectorNode {
     }
     this.stateValue = 'inactive';
     this.logger.info(
-      `configured: ${app.detector.modelForm} model from ${app.modelsDir}, ${app.inference.threads} thread(s)`,
+      `configured: ${this.models.detector.form} model (detector.model_form ${app.detector.modelForm}) from ${app.modelsDir}, ${app.inference.threads} thread(s)`,
     );
   }
 

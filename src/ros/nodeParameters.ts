@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/detectorConfig.js';
+import { DETECTOR_MODEL_FORMS, type AppConfig } from '../config/detectorConfig.js';
 import { defaultConfig, parseConfig } from '../config/parseConfig.js';
 import { defaultRosConfig, parseRosConfig, type RosConfig } from '../config/rosConfig.js';
 import { JPEG_REDUCED_DECODE_MODES } from '../config/imageConfig.js';
@@ -72,8 +72,10 @@ export function staticParameterSpecs(): ParameterSpec[] {
       name: 'detector.model_form',
       kind: 'string',
       defaultValue: app.detector.modelForm,
-      choices: ['qdq', 'float'],
-      description: "'qdq' reproduces the quantized model; 'float' uses dequantized weights",
+      choices: DETECTOR_MODEL_FORMS,
+      description:
+        "'auto' (the fastest integer form whose outputs equal qdq on this CPU, timed once and cached); " +
+        "'qdq' reproduces the quantized model; 'qdq_s8' the same with int8 weights; 'float' dequantized weights",
       dynamic: false,
     },
     {

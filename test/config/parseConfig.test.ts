@@ -52,6 +52,18 @@ describe('parseConfig', () => {
     );
   });
 
+  it("detector.model_form is 'auto' by default; the prepared forms are accepted, others refused by name", () => {
+    assert.equal(parseConfig(undefined).detector.modelForm, 'auto');
+    for (const form of ['qdq', 'qdq_s8', 'float', 'auto'])
+      assert.equal(parseConfig({ detector: { model_form: form } }).detector.modelForm, form);
+    assert.throws(
+      () => parseConfig({ detector: { model_form: 'int8' } }),
+      configError(
+        /'detector.model_form' must be one of 'auto', 'qdq', 'qdq_s8', 'float', got "int8"/,
+      ),
+    );
+  });
+
   it('refuses a misspelt key instead of ignoring it', () => {
     assert.throws(
       () => parseConfig({ detector: { score_treshold: 0.4 } }),

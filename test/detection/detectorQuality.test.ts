@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runDetect } from '../../src/cli/detect.js';
 import { defaultConfig } from '../../src/config/parseConfig.js';
@@ -20,7 +21,19 @@ const annotations = JSON.parse(
 describe('COCO detector on real photos (boxes annotated by hand)', function () {
   this.timeout(60_000);
 
-  for (const form of ['qdq', 'float'] as const) {
+  // 'auto' (the default) chooses with a cache of its own, not the user's.
+  let cacheHome: string | undefined;
+  before(() => {
+    cacheHome = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'quality-cache-'));
+  });
+  after(() => {
+    fs.rmSync(process.env.XDG_CACHE_HOME ?? '', { recursive: true, force: true });
+    if (cacheHome === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = cacheHome;
+  });
+
+  for (const form of ['auto', 'qdq', 'qdq_s8', 'float'] as const) {
     it(`finds each annotated object with IoU >= 0.8 (${form} model)`, async () => {
       const files = Object.keys(annotations.images);
       const results = await runDetect({

@@ -19,6 +19,7 @@ function detectorOnlyModels(): string {
   for (const file of [
     'manifest.json',
     'coco_ssd_mobilenet_v2.qdq.onnx',
+    'coco_ssd_mobilenet_v2.qdq_s8.onnx',
     'coco_ssd_mobilenet_v2.ssd.json',
     'coco_labels.txt',
   ]) {
@@ -39,7 +40,13 @@ describe('doctor', () => {
       providers: parseProvidersConfig({}, { threads: 1 }),
       runs: 2,
       env: {},
+      modelFormCacheFile: path.join(dir, 'model-form.json'),
     });
+    // detector.model_form auto (the default): the forms' times and the choice, measured now.
+    assert.match(
+      result.text,
+      /\ndetector form\n {2}ok {4}detector\.model_form auto: (qdq|qdq_s8) \(timed now\)\n {8}qdq: median \d+\.\d\d ms per run, round means [\d.]+-[\d.]+ ms over \d+ rounds\n {8}qdq_s8: median [\d.]+ ms .*, [\d.]+x qdq\n/,
+    );
     assert.equal(result.exitStatus, 0, result.text);
     assert.match(
       result.text,

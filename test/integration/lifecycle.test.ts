@@ -38,7 +38,7 @@ describeRos('ros2 lifecycle on the managed node', function () {
 
     assert.match(set('configure'), /Transitioning successful/);
     assert.match(state(), /^inactive \[2\]/);
-    await launch.waitFor(/configured: qdq model/, 5000);
+    await launch.waitFor(/configured: (qdq|qdq_s8) model \(detector\.model_form auto\)/, 5000);
     await graph().play(cameras, PLAY_FAST);
     await sleep(500);
     assert.equal(probe.messages('/detections').length, 0, 'inactive: nothing published');

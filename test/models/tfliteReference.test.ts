@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import onnxProto from 'onnx-proto';
+import { chooseModelForm } from '../../src/detection/modelFormChoice.js';
 import { SsdDetector } from '../../src/detection/ssdDetector.js';
 import cv from '../../src/image/cv.js';
 import { ModelSession } from '../../src/inference/modelSession.js';
@@ -46,13 +47,24 @@ function inputBytes(image: string): Uint8Array {
   return bytes;
 }
 
-describe('QDQ model against the TFLite runtime (golden outputs)', function () {
+// The reference form, and the form `detector.model_form: auto` (the default) chooses on this CPU.
+for (const form of ['qdq', 'auto'] as const) {
+describe(`${form === 'qdq' ? 'QDQ model' : "The default (auto's choice)"} against the TFLite runtime (golden outputs)`, function () {
   this.timeout(120_000);
   let detector: SsdDetector;
+  let cacheDir: string;
   before(async () => {
-    detector = await SsdDetector.create({ modelsDir, form: 'qdq', decoder: { scoreThreshold: 0.2 } });
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-form-'));
+    const chosen =
+      form === 'qdq'
+        ? 'qdq'
+        : (await chooseModelForm({ modelsDir, session: { intraOpThreads: 2, spinWait: false }, cacheFile: path.join(cacheDir, 'model-form.json'), budgetMs: 300 })).form;
+    detector = await SsdDetector.create({ modelsDir, form: chosen, decoder: { scoreThreshold: 0.2 } });
   });
-  after(async () => detector.close());
+  after(async () => {
+    await detector.close();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
 
   for (const { image, detections } of golden.images) {
     it(`${image}: every reference detection >= 0.3 is found (same class, IoU >= 0.95); the strongest within 0.01`, async () => {
@@ -72,6 +84,7 @@ describe('QDQ model against the TFLite runtime (golden outputs)', function () {
     });
   }
 });
+}
 
 interface ReferenceInterpreter {
   runOp: (model: TfliteModel, op: TfliteOperator, get: (index: number) => Uint8Array | undefined, mode: 'tflite' | 'xnnpack') => Uint8Array;

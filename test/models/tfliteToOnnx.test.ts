@@ -70,6 +70,8 @@ describe('TFLite -> ONNX converter', function () {
     const qdq = convertSsdTflite(model, { form: 'qdq' }).onnx;
     const prepared = fs.readFileSync(path.join(modelsDir, outputs?.qdq?.file ?? ''));
     assert.ok(Buffer.from(qdq).equals(prepared));
+    const qdqS8 = convertSsdTflite(model, { form: 'qdq_s8' }).onnx;
+    assert.ok(Buffer.from(qdqS8).equals(fs.readFileSync(path.join(modelsDir, outputs?.qdq_s8?.file ?? ''))));
   });
 
   const mutate = (change: (ops: TfliteOperator[], m: TfliteModel) => void): TfliteModel => {

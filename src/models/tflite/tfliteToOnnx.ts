@@ -6,11 +6,16 @@ import type { FusedActivation, TfliteModel, TfliteOperator, TfliteTensor } from 
 /**
  * TFLite (uint8, per-tensor quantized) -> ONNX converter for SSD detectors.
  *
- * Two forms:
+ * Three forms:
  * - 'qdq': every quantized tensor becomes QuantizeLinear -> DequantizeLinear around float
  *   ops, weights stay uint8 behind DequantizeLinear, biases int32. onnxruntime fuses this
  *   into QLinearConv & co. and reproduces the TFLite integer arithmetic. The quantize step
  *   also saturates to each tensor's range, which is how this model expresses ReLU6.
+ * - 'qdq_s8': the same graph with each weight tensor and its zero point shifted by -128 into
+ *   int8 (w - 128, z - 128): the dequantized weights are the same numbers, but onnxruntime's
+ *   x86 kernels multiply uint8 activations by int8 weights much faster (VNNI, and AVX2's
+ *   pmaddubsw). Without VNNI, pmaddubsw adds pairs of products in saturating int16, so the
+ *   outputs can differ from 'qdq' where a pair exceeds 32767 (see modelFormChoice).
  * - 'float': weights dequantized to float32; each op's output is clipped to its tensor's
  *   quantized range instead (some layers are narrower than ReLU6, so a plain ReLU6 is wrong).
  *
@@ -19,7 +24,7 @@ import type { FusedActivation, TfliteModel, TfliteOperator, TfliteTensor } from 
  * post-processing. Anything else we do not handle is refused by name.
  */
 
-export type OnnxForm = 'qdq' | 'float';
+export type OnnxForm = 'qdq' | 'qdq_s8' | 'float';
 
 /** Options of TFLite_Detection_PostProcess, as stored in the model. */
 export interface DetectionPostprocessOptions {
@@ -230,7 +235,7 @@ class SsdConverter {
     const name = `t${index}`;
     if (tensor.type !== 'uint8') this.refuse(`tensor '${tensor.name}' is ${tensor.type}; only uint8 is supported`);
     const q = this.perTensor(tensor);
-    if (this.form === 'qdq') {
+    if (this.form !== 'float') {
       const [scale, zp] = this.quantParams(tensor);
       this.graph.addNode('QuantizeLinear', [floatName, scale, zp], [`${name}_q`]);
       this.graph.addNode('DequantizeLinear', [`${name}_q`, scale, zp], [name]);
@@ -275,8 +280,13 @@ class SsdConverter {
     const q = this.perTensor(tensor);
     const source = this.typedData(tensor);
     const data = reorder === undefined ? source : relayout(source, dims, reorder);
-    const onnxType = tensor.type === 'uint8' ? OnnxDataType.uint8 : OnnxDataType.int32;
-    if (this.form === 'qdq') {
+    if (this.form === 'qdq_s8' && data instanceof Uint8Array) {
+      // uint8 weights w with zero point z become int8 w - 128 with zero point z - 128.
+      const shifted = Int8Array.from(data, (v) => v - 128);
+      this.graph.addInitializer(`${name}_q`, OnnxDataType.int8, dims, shifted);
+      this.dequantize(`${name}_q`, tensor, name, { shift: -128 });
+    } else if (this.form !== 'float') {
+      const onnxType = data instanceof Uint8Array ? OnnxDataType.uint8 : OnnxDataType.int32;
       this.graph.addInitializer(`${name}_q`, onnxType, dims, data);
       this.dequantize(`${name}_q`, tensor, name);
     } else {
@@ -287,17 +297,23 @@ class SsdConverter {
     return name;
   }
 
-  private dequantize(input: string, tensor: TfliteTensor, output: string): void {
-    const [scale, zp] = this.quantParams(tensor);
+  private dequantize(input: string, tensor: TfliteTensor, output: string, options: { shift?: -128 } = {}): void {
+    const [scale, zp] = this.quantParams(tensor, options);
     this.graph.addNode('DequantizeLinear', [input, scale, zp], [output]);
   }
 
-  /** Scale and zero-point initializers of a tensor (zero point typed like the tensor). */
-  private quantParams(tensor: TfliteTensor): [string, string] {
+  /**
+   * Scale and zero-point initializers of a tensor (zero point typed like the tensor; with
+   * `shift: -128`, a uint8 zero point becomes the int8 zero point z - 128).
+   */
+  private quantParams(tensor: TfliteTensor, options: { shift?: -128 } = {}): [string, string] {
     const q = this.perTensor(tensor);
     const scale = this.graph.addScalar(`t${tensor.index}_scale`, q.scale);
-    const zpType = tensor.type === 'int32' ? OnnxDataType.int32 : OnnxDataType.uint8;
-    const zp = this.graph.addScalar(`t${tensor.index}_zp`, q.zeroPoint, zpType);
+    if (tensor.type === 'int32') return [scale, this.graph.addScalar(`t${tensor.index}_zp`, q.zeroPoint, OnnxDataType.int32)];
+    const zp =
+      options.shift === undefined
+        ? this.graph.addScalar(`t${tensor.index}_zp`, q.zeroPoint, OnnxDataType.uint8)
+        : this.graph.addScalar(`t${tensor.index}_zp`, q.zeroPoint + options.shift, OnnxDataType.int8);
     return [scale, zp];
   }
 
