@@ -35,11 +35,43 @@ export interface TrackingConfig {
    * missed detections, in [0, 60]. Default 1.
    */
   readonly maxAgeS: number;
+  /**
+   * Faces remembered per person track for its identity vote (see TrackIdentities), in [1, 100].
+   * Default 10 (1 s at 10 fps).
+   */
+  readonly identityWindow: number;
+  /**
+   * Faces of the window that must match one gallery person before the track takes that name, in
+   * [1, identityWindow]. Default 3: one or two stray matches never name a track.
+   */
+  readonly identityMinVotes: number;
+  /**
+   * How far the winning name's weight (sum of similarities; an unknown face weighs
+   * faces.match_threshold) must lead the runner-up's, as a fraction of the window's weight, in
+   * [0, 1]. Default 0.2.
+   */
+  readonly identityMargin: number;
+  /**
+   * Seconds (header stamps) a track keeps its name after the last face that matched it, while
+   * the face is hidden or turned away, in [0, 600]. Default 5.
+   */
+  readonly identityHoldS: number;
 }
 
 /** The tracking settings used when the config says nothing. */
 export function defaultTrackingConfig(): TrackingConfig {
-  return { enabled: true, highScore: 0.5, lowScore: 0.3, matchIou: 0.3, minHits: 2, maxAgeS: 1 };
+  return {
+    enabled: true,
+    highScore: 0.5,
+    lowScore: 0.3,
+    matchIou: 0.3,
+    minHits: 2,
+    maxAgeS: 1,
+    identityWindow: 10,
+    identityMinVotes: 3,
+    identityMargin: 0.2,
+    identityHoldS: 5,
+  };
 }
 
 /** The keys of the `tracking:` mapping. */
@@ -50,6 +82,10 @@ export const TRACKING_CONFIG_KEYS = [
   'match_iou',
   'min_hits',
   'max_age_s',
+  'identity_window',
+  'identity_min_votes',
+  'identity_margin',
+  'identity_hold_s',
 ] as const;
 
 /**
@@ -67,7 +103,18 @@ export function parseTrackingConfig(reader: ConfigReader): TrackingConfig {
     matchIou: reader.number('match_iou', 0.05, 1) ?? defaults.matchIou,
     minHits: reader.integer('min_hits', 1, 100) ?? defaults.minHits,
     maxAgeS: reader.number('max_age_s', 0, 60) ?? defaults.maxAgeS,
+    identityWindow: reader.integer('identity_window', 1, 100) ?? defaults.identityWindow,
+    identityMinVotes: reader.integer('identity_min_votes', 1, 100) ?? defaults.identityMinVotes,
+    identityMargin: reader.number('identity_margin', 0, 1) ?? defaults.identityMargin,
+    identityHoldS: reader.number('identity_hold_s', 0, 600) ?? defaults.identityHoldS,
   };
+  if (config.identityMinVotes > config.identityWindow) {
+    throw reader.error(
+      'identity_min_votes',
+      `must not exceed tracking.identity_window (${config.identityWindow})`,
+      config.identityMinVotes,
+    );
+  }
   if (config.lowScore > config.highScore) {
     throw reader.error(
       'low_score',

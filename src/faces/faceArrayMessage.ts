@@ -20,7 +20,8 @@ export function embeddingModelTag(model: EmbeddingModelId): string {
 /**
  * Builds mobilenet_ros/msg/FaceArray from the faces of one frame. The header is the frame's,
  * unchanged, in the array and in every face. Attributes: "age" (score = years) when known, then
- * "female" or "male" (score = probability) when known.
+ * "female" or "male" (score = probability) when known. track_id is the face's person track ('' when
+ * none); frame_identity(_score) this frame's own match (identity's when the face is on no track).
  */
 export function faceArrayMessage(
   header: Header,
@@ -40,6 +41,9 @@ export function faceArrayMessage(
       identity: f.identity,
       identity_score: f.identityScore,
       attributes: attributes(f),
+      track_id: f.trackId ?? '',
+      frame_identity: f.frameIdentity ?? f.identity,
+      frame_identity_score: f.frameIdentityScore ?? f.identityScore,
     })),
   };
 }

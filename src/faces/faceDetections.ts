@@ -5,8 +5,10 @@ import type { FaceResult } from './faceResult.js';
 /**
  * The faces of one frame as vision_msgs/Detection2DArray, for tools that only know vision_msgs
  * (/faces/detections). class_id is the identity when the face was recognised, else "face";
- * score is the identity score when recognised, else the detector score. `id` holds the identity
- * too (empty when unknown). The header is the frame's, unchanged.
+ * score is the identity score when recognised, else the detector score (for a face on a person
+ * track, the track's voted name and its mean similarity). `id` is the id of the person track
+ * the face is in, as on the detections topic (empty when none; before issue #15 it repeated
+ * the identity, which class_id holds). The header is the frame's, unchanged.
  */
 export function faceDetections(header: Header, faces: readonly FaceResult[]): Detection2DArray {
   return {
@@ -19,7 +21,7 @@ export function faceDetections(header: Header, faces: readonly FaceResult[]): De
           : hypothesisWithoutPose(f.identity, f.identityScore),
       ],
       bbox: boundingBox2D(f.box),
-      id: f.identity,
+      id: f.trackId ?? '',
     })),
   };
 }

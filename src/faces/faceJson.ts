@@ -11,13 +11,18 @@ export interface FaceJson {
   gender_score: number;
   embedding_dim: number;
   embedding?: number[];
+  track_id?: string;
+  frame_identity?: string;
+  frame_identity_score?: number;
 }
 
 /**
  * The `detect --json` shape of a face: `{"bbox": [xmin, ymin, xmax, ymax], "score", "identity",
  * "identity_score", "age", "gender", "gender_score", "embedding_dim"}` (pixels to 0.1, scores
  * to 4 digits, age to 0.1 years or null when attributes are off), plus `"embedding"` (the
- * L2-normalised vector, 6 digits) when `includeEmbedding`. JSON.stringify writes non-ASCII
+ * L2-normalised vector, 6 digits) when `includeEmbedding`, and for a face on a person track
+ * `"track_id"`, `"frame_identity"` and `"frame_identity_score"` (this frame's own match; identity
+ * is then the track's vote). JSON.stringify writes non-ASCII
  * names as they are (UTF-8 on output).
  */
 export function faceJson(face: FaceResult, options: { includeEmbedding: boolean }): FaceJson {
@@ -33,6 +38,11 @@ export function faceJson(face: FaceResult, options: { includeEmbedding: boolean 
     gender_score: round(face.genderScore, 4),
     embedding_dim: face.embedding.length,
   };
+  if (face.trackId !== undefined) {
+    json.track_id = face.trackId;
+    json.frame_identity = face.frameIdentity ?? face.identity;
+    json.frame_identity_score = round(face.frameIdentityScore ?? face.identityScore, 4);
+  }
   if (options.includeEmbedding) json.embedding = Array.from(face.embedding, (v) => round(v, 6));
   return json;
 }

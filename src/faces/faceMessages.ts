@@ -22,6 +22,9 @@ export interface FaceMessage {
   identity: string;
   identity_score: number;
   attributes: ObjectHypothesis[];
+  track_id: string;
+  frame_identity: string;
+  frame_identity_score: number;
 }
 
 /** mobilenet_ros/msg/FaceArray */

@@ -20,10 +20,24 @@ export interface FaceResult {
   readonly landmarks: FiveLandmarks;
   /** L2-normalised embedding (MobileFaceNet, 512 values). */
   readonly embedding: Float32Array;
-  /** The matched gallery name, or '' when the face is unknown (or no gallery is loaded). */
+  /**
+   * The matched gallery name, or '' when the face is unknown (or no gallery is loaded). For a
+   * face on a person track (`trackId`), the track's name: a vote over its recent faces, kept
+   * while the face is hidden or turned away (see TrackIdentities); this frame's own match is
+   * then in `frameIdentity`.
+   */
   readonly identity: string;
-  /** Cosine similarity with the matched person; 0 when unknown. */
+  /**
+   * Cosine similarity with the matched person; 0 when unknown. For a face on a track, the mean
+   * similarity of the track's recent faces that named it.
+   */
   readonly identityScore: number;
+  /** The confirmed person track the face is in (same camera's ids); absent when none. */
+  readonly trackId?: string;
+  /** This frame's own gallery match ('' unknown), present when `identity` is the track's vote. */
+  readonly frameIdentity?: string;
+  /** Cosine similarity of `frameIdentity`; present with it. */
+  readonly frameIdentityScore?: number;
   /** Estimated age in years; NaN when attributes are disabled. */
   readonly age: number;
   readonly gender: Gender;

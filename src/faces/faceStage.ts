@@ -111,6 +111,11 @@ export class FaceStage {
     return this.models.embeddingModel;
   }
 
+  /** Least cosine similarity of a gallery match (faces.match_threshold, as now configured). */
+  get matchThreshold(): number {
+    return this.config.matchThreshold;
+  }
+
   /** Replaces the gallery (e.g. after enrolment); it must be for this embedding model. */
   setGallery(gallery: FaceGallery): void {
     const a = gallery.embeddingModel;

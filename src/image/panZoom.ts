@@ -17,24 +17,50 @@ export interface PanZoomView {
   panTo: number;
 }
 
+/** The photo region (whole pixels) that one view shows, before it is resized to the output. */
+export interface PanZoomCrop {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 /**
- * Renders a frame of a pan-and-zoom across a photo: a crop with the output's aspect ratio,
- * moved and scaled linearly with t, resized to the output size. Returns a new Mat (caller
- * releases it).
+ * The crop of a `photoWidth` x `photoHeight` photo that {@link renderPanZoom} shows for `view`:
+ * the output's aspect ratio, scaled down by the zoom, centred vertically, moved horizontally by
+ * the pan. Pure, so the geometry of a rendered frame is known exactly (e.g. to map boxes found
+ * on the photo into the frame: frame = (photo - crop corner) * output width / crop width).
  */
-export function renderPanZoom(photo: Mat, view: PanZoomView): Mat {
-  assertBgrMat(photo, 'photo');
+export function panZoomCrop(
+  photoWidth: number,
+  photoHeight: number,
+  view: PanZoomView,
+): PanZoomCrop {
   if (!(view.t >= 0 && view.t <= 1)) throw new RangeError(`'t' must be in [0, 1], got ${view.t}`);
   const aspect = view.width / view.height;
-  const fullW = Math.min(photo.cols, photo.rows * aspect);
+  const fullW = Math.min(photoWidth, photoHeight * aspect);
   const fullH = fullW / aspect;
   const zoom = view.zoomFrom + (view.zoomTo - view.zoomFrom) * view.t;
   if (!(zoom >= 1)) throw new RangeError(`zoom must be >= 1, got ${zoom}`);
-  const w = Math.round(fullW / zoom);
-  const h = Math.round(fullH / zoom);
+  const width = Math.round(fullW / zoom);
+  const height = Math.round(fullH / zoom);
   const pan = view.panFrom + (view.panTo - view.panFrom) * view.t;
-  const x = Math.round((photo.cols - w) * pan);
-  const y = Math.round((photo.rows - h) / 2);
-  const crop = photo.getRegion(new cv.Rect(x, y, w, h));
+  return {
+    x: Math.round((photoWidth - width) * pan),
+    y: Math.round((photoHeight - height) / 2),
+    width,
+    height,
+  };
+}
+
+/**
+ * Renders a frame of a pan-and-zoom across a photo: a crop with the output's aspect ratio,
+ * moved and scaled linearly with t (see {@link panZoomCrop}), resized to the output size.
+ * Returns a new Mat (caller releases it).
+ */
+export function renderPanZoom(photo: Mat, view: PanZoomView): Mat {
+  assertBgrMat(photo, 'photo');
+  const { x, y, width, height } = panZoomCrop(photo.cols, photo.rows, view);
+  const crop = photo.getRegion(new cv.Rect(x, y, width, height));
   return crop.resize(view.height, view.width, 0, 0, cv.INTER_AREA);
 }

@@ -14,9 +14,12 @@ import {
 } from '../image/frameImage.js';
 import { mapBoxToSource } from '../image/modelInputTransform.js';
 import { formatStamp, type CameraFrame } from '../sources/cameraFrame.js';
+import { assignFacesToTracks } from '../tracking/assignFacesToTracks.js';
 import { CameraTrackers } from '../tracking/cameraTrackers.js';
+import { TrackIdentities, type IdentityObservation } from '../tracking/trackIdentities.js';
+import type { FaceResult } from '../faces/faceResult.js';
 import { frameDecodeOptions } from './frameDecodeOptions.js';
-import type { FrameResult, StageTimings } from './frameResult.js';
+import type { FrameResult, StageTimings, TrackName } from './frameResult.js';
 import type { FrameHooks, FrameStage } from './processFrames.js';
 
 /** Optional parts of {@link ObjectDetectionStage}; none is owned by the stage. */
@@ -53,6 +56,8 @@ export class ObjectDetectionStage implements FrameStage {
   private readonly faces: FaceStage | undefined;
   private readonly tracking: TrackingConfig | undefined;
   private readonly trackers: CameraTrackers | undefined;
+  /** Names on person tracks, per camera (topic); with tracking and the face branch. */
+  private readonly identities = new Map<string, TrackIdentities>();
   /** How frames are decoded: within the limits, reduced when nothing needs full resolution. */
   readonly decodeOptions: FrameDecodeOptions;
 
@@ -139,13 +144,16 @@ export class ObjectDetectionStage implements FrameStage {
           ? detections
           : await this.classify(this.classifier, image, detections);
       const faceTimings = emptyFaceTimings();
-      const faces =
+      const foundFaces =
         this.faces === undefined
           ? undefined
           : await this.faces.process(image, {
               persons: classified.filter((d) => d.label === 'person'),
               timings: faceTimings,
             });
+      const named =
+        foundFaces === undefined ? undefined : this.nameTracks(frame, classified, foundFaces);
+      const faces = named?.faces;
       // The full frame's size, where the boxes are, also when it was decoded at reduced scale.
       const result: FrameResult = {
         frame,
@@ -154,6 +162,7 @@ export class ObjectDetectionStage implements FrameStage {
         detections: classified,
         timings,
         ...(faces === undefined ? {} : { faces, faceTimings }),
+        ...(named?.names === undefined ? {} : { trackIdentities: named.names }),
       };
       this.observer?.(image, result);
       return result;
@@ -178,6 +187,65 @@ export class ObjectDetectionStage implements FrameStage {
   /** Drops every camera's tracks (a new run starts; ids start again from "1"). */
   resetTracking(): void {
     this.trackers?.clear();
+    this.identities.clear();
+  }
+
+  /**
+   * With tracking on: gives each face the person track it is in (assignFacesToTracks), feeds
+   * the camera's TrackIdentities with this frame's matches, and reports each face on a track
+   * with the track's voted name (its own match kept in frameIdentity). Without tracking the
+   * faces are returned as they are.
+   */
+  private nameTracks(
+    frame: CameraFrame,
+    detections: readonly ObjectDetection[],
+    faces: FaceResult[],
+  ): { faces: FaceResult[]; names?: TrackName[] } {
+    if (this.tracking === undefined || this.faces === undefined) return { faces };
+    const persons = detections.flatMap((d) =>
+      d.label === 'person' && d.trackId !== undefined ? [{ trackId: d.trackId, box: d.box }] : [],
+    );
+    const trackIds = assignFacesToTracks(
+      faces.map((f) => f.box),
+      persons,
+    );
+    let identities = this.identities.get(frame.topic);
+    if (identities === undefined) {
+      identities = new TrackIdentities({
+        window: this.tracking.identityWindow,
+        minVotes: this.tracking.identityMinVotes,
+        margin: this.tracking.identityMargin,
+        holdS: this.tracking.identityHoldS,
+        unknownWeight: Math.max(0, this.faces.matchThreshold),
+      });
+      this.identities.set(frame.topic, identities);
+    }
+    const observations: IdentityObservation[] = [];
+    faces.forEach((f, i) => {
+      const trackId = trackIds[i];
+      if (trackId !== undefined) {
+        observations.push({ trackId, identity: f.identity, score: f.identityScore });
+      }
+    });
+    identities.update(stampSeconds(frame), observations);
+    const named = faces.map((f, i): FaceResult => {
+      const trackId = trackIds[i];
+      if (trackId === undefined) return f;
+      const vote = identities.identityOf(trackId);
+      return {
+        ...f,
+        trackId,
+        identity: vote.identity,
+        identityScore: vote.score,
+        frameIdentity: f.identity,
+        frameIdentityScore: f.identityScore,
+      };
+    });
+    const names = persons.flatMap((p): TrackName[] => {
+      const vote = identities.identityOf(p.trackId);
+      return vote.identity === '' ? [] : [{ trackId: p.trackId, ...vote }];
+    });
+    return { faces: named, names };
   }
 
   /**
@@ -187,8 +255,7 @@ export class ObjectDetectionStage implements FrameStage {
    */
   private track(frame: CameraFrame, found: ObjectDetection[]): ObjectDetection[] {
     if (this.trackers === undefined) return found;
-    const stamp = frame.header.stamp.sec + frame.header.stamp.nanosec * 1e-9;
-    const ids = this.trackers.update(frame.topic, stamp, found);
+    const ids = this.trackers.update(frame.topic, stampSeconds(frame), found);
     const kept: ObjectDetection[] = [];
     found.forEach((d, i) => {
       const trackId = ids[i];
@@ -228,4 +295,8 @@ export class ObjectDetectionStage implements FrameStage {
       nms: config.nms === 'per_class' ? 'per-class' : 'class-agnostic',
     });
   }
+}
+
+function stampSeconds(frame: CameraFrame): number {
+  return frame.header.stamp.sec + frame.header.stamp.nanosec * 1e-9;
 }

@@ -208,6 +208,41 @@ export function staticParameterSpecs(): ParameterSpec[] {
       dynamic: false,
     },
     {
+      name: 'tracking.identity_window',
+      kind: 'integer',
+      defaultValue: app.tracking.identityWindow,
+      range: [1, 100],
+      description: 'faces remembered per person track for its identity vote',
+      dynamic: false,
+    },
+    {
+      name: 'tracking.identity_min_votes',
+      kind: 'integer',
+      defaultValue: app.tracking.identityMinVotes,
+      range: [1, 100],
+      description:
+        'matches of one person in the window before the track takes the name, at most identity_window',
+      dynamic: false,
+    },
+    {
+      name: 'tracking.identity_margin',
+      kind: 'double',
+      defaultValue: app.tracking.identityMargin,
+      range: [0, 1],
+      description:
+        "lead of the winning name's weight over the runner-up's, as a fraction of the window's",
+      dynamic: false,
+    },
+    {
+      name: 'tracking.identity_hold_s',
+      kind: 'double',
+      defaultValue: app.tracking.identityHoldS,
+      range: [0, 600],
+      description:
+        'seconds (header stamps) a track keeps its name after the last face that matched it',
+      dynamic: false,
+    },
+    {
       name: 'faces.enabled',
       kind: 'bool',
       defaultValue: app.faces.enabled,

@@ -69,20 +69,11 @@ export async function writeSampleRecording(
     await writer.addTopic(sampleTopics.compressed, MessageTypes.CompressedImage, compressedSchema);
     const period = BigInt(Math.round(1e9 / fps));
     for (let i = 0; i < frames; i++) {
-      const t = frames === 1 ? 0 : i / (frames - 1);
-      const view = (from: number, to: number): PanZoomView => ({
-        width: 640,
-        height: 480,
-        t,
-        zoomFrom: 1,
-        zoomTo: 1.35,
-        panFrom: from,
-        panTo: to,
-      });
+      const shot = sampleShots(i, frames);
       // Raw camera: pan across the astronaut.
       const rawTime = START_NS + BigInt(i) * period;
       if (withRaw) {
-        const rawFrame = renderPanZoom(astronaut, view(0.2, 0.6));
+        const rawFrame = renderPanZoom(astronaut, shot.raw.view);
         try {
           const msg = matToImageMessage(
             rawFrame,
@@ -96,10 +87,9 @@ export async function writeSampleRecording(
       }
       // Compressed camera, half a period later: the coffee cup, then the cat.
       const compressedTime = rawTime + period / 2n;
-      const firstHalf = i < frames / 2;
       const compressedFrame = renderPanZoom(
-        firstHalf ? coffee : chelsea,
-        view(firstHalf ? 0.1 : 0.2, firstHalf ? 0.7 : 0.8),
+        shot.compressed.photo === 'coffee.jpg' ? coffee : chelsea,
+        shot.compressed.view,
       );
       try {
         const msg = matToCompressedImage(
@@ -124,6 +114,41 @@ export async function writeSampleRecording(
     await writer.close();
   }
   return { raw: withRaw ? frames : 0, compressed: frames };
+}
+
+/** One frame of a camera of the sample recording: which photo, seen how. */
+export interface SampleShot {
+  readonly photo: 'astronaut.jpg' | 'coffee.jpg' | 'chelsea.jpg';
+  readonly view: PanZoomView;
+}
+
+/**
+ * What frame `i` of `frames` shows on each camera: the raw camera pans across the astronaut
+ * (pan 0.2 -> 0.6), the compressed camera across the coffee cup (0.1 -> 0.7) in the first half
+ * and the cat (0.2 -> 0.8) in the second; both zoom 1 -> 1.35 over the whole recording. With
+ * panZoomCrop this gives each frame's exact geometry (ground truth for tracking tests).
+ */
+export function sampleShots(
+  i: number,
+  frames: number,
+): { raw: SampleShot; compressed: SampleShot } {
+  const t = frames === 1 ? 0 : i / (frames - 1);
+  const view = (from: number, to: number): PanZoomView => ({
+    width: 640,
+    height: 480,
+    t,
+    zoomFrom: 1,
+    zoomTo: 1.35,
+    panFrom: from,
+    panTo: to,
+  });
+  const firstHalf = i < frames / 2;
+  return {
+    raw: { photo: 'astronaut.jpg', view: view(0.2, 0.6) },
+    compressed: firstHalf
+      ? { photo: 'coffee.jpg', view: view(0.1, 0.7) }
+      : { photo: 'chelsea.jpg', view: view(0.2, 0.8) },
+  };
 }
 
 function header(ns: bigint, frameId: string): Header {

@@ -19,6 +19,10 @@ describe('tracking config', () => {
       matchIou: 0.3,
       minHits: 2,
       maxAgeS: 1,
+      identityWindow: 10,
+      identityMinVotes: 3,
+      identityMargin: 0.2,
+      identityHoldS: 5,
     });
   });
 
@@ -31,6 +35,10 @@ describe('tracking config', () => {
         match_iou: 0.5,
         min_hits: 3n,
         max_age_s: 2.5,
+        identity_window: 5n,
+        identity_min_votes: 2,
+        identity_margin: 0,
+        identity_hold_s: 10,
       },
     });
     assert.deepEqual(config.tracking, {
@@ -40,6 +48,10 @@ describe('tracking config', () => {
       matchIou: 0.5,
       minHits: 3,
       maxAgeS: 2.5,
+      identityWindow: 5,
+      identityMinVotes: 2,
+      identityMargin: 0,
+      identityHoldS: 10,
     });
   });
 
@@ -56,6 +68,10 @@ describe('tracking config', () => {
       ['tracking.match_iou', 0.3],
       ['tracking.min_hits', 2],
       ['tracking.max_age_s', 1],
+      ['tracking.identity_window', 10],
+      ['tracking.identity_min_votes', 3],
+      ['tracking.identity_margin', 0.2],
+      ['tracking.identity_hold_s', 5],
     ] as const) {
       assert.equal(specs.get(name)?.defaultValue, value, name);
     }
@@ -70,6 +86,14 @@ describe('tracking config', () => {
       [
         { low_score: 0.6 },
         /'tracking.low_score' must not exceed tracking.high_score \(0.5\); lower it or raise high_score, got 0.6/,
+      ],
+      [
+        { identity_window: 4, identity_min_votes: 5 },
+        /'tracking.identity_min_votes' must not exceed tracking.identity_window \(4\), got 5/,
+      ],
+      [
+        { identity_hold_s: -1 },
+        /'tracking.identity_hold_s' must be a number in \[0, 600\], got -1/,
       ],
       [{ enabled: 'yes' }, /'tracking.enabled' must be true or false, got "yes"/],
       [{ max_age: 1 }, /unknown key 'tracking.max_age'; allowed here: enabled, high_score/],

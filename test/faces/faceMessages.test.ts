@@ -118,6 +118,36 @@ describe('face messages (msg/Face.msg, msg/FaceArray.msg) and builders', functio
     assert.equal(embeddingModelTag(model), 'face_embedding@8a6232e9ed69');
   });
 
+  it("carries the person track and this frame's own match in the appended fields", function () {
+    const message = faceArrayMessage(
+      header,
+      [face('Zoë', { trackId: '3', frameIdentity: '', frameIdentityScore: 0 }), face('José')],
+      { includeEmbeddings: false, embeddingModel: model },
+    );
+    const decoded = codec.decode(codec.encode(message));
+    const [onTrack, alone] = decoded.faces;
+    assert.equal(onTrack!.identity, 'Zoë', "the track's vote");
+    assert.equal(onTrack!.track_id, '3');
+    assert.equal(onTrack!.frame_identity, '', 'this frame: turned away, unknown');
+    assert.equal(onTrack!.frame_identity_score, 0);
+    assert.equal(alone!.track_id, '');
+    assert.equal(alone!.frame_identity, 'José', "no track: the frame's match is the identity");
+    assert.ok(Math.abs(alone!.frame_identity_score - 0.71) < 1e-6);
+    const text = fs.readFileSync(path.join(repoRoot, 'msg/Face.msg'), 'utf8');
+    assert.ok(
+      /float32 identity_score\n[\s\S]*vision_msgs\/ObjectHypothesis\[\] attributes\n[\s\S]*string track_id\n/.test(
+        text,
+      ),
+      'appended after the fields that were there before',
+    );
+    assert.deepEqual(
+      faceJson(face('Zoë', { trackId: '3', frameIdentity: '', frameIdentityScore: 0 }), {
+        includeEmbedding: false,
+      }).track_id,
+      '3',
+    );
+  });
+
   it('leaves the embeddings out when asked (privacy), keeping identities', function () {
     const message = faceArrayMessage(header, [face('Zoë')], {
       includeEmbeddings: false,
@@ -144,8 +174,14 @@ describe('face messages (msg/Face.msg, msg/FaceArray.msg) and builders', functio
     assert.ok(Math.abs(decoded.detections[1]!.results[0]!.hypothesis.score - 0.71) < 1e-9);
     assert.deepEqual(
       decoded.detections.map((d) => d.id),
-      ['', '王'],
+      ['', ''],
+      'no track: empty id',
     );
+    const tracked = detectionCodec.decode(
+      detectionCodec.encode(faceDetections(header, [face('王', { trackId: '7' })])),
+    );
+    assert.equal(tracked.detections[0]!.id, '7');
+    assert.equal(tracked.detections[0]!.results[0]!.hypothesis.class_id, '王');
     assert.deepEqual(decoded.detections[0]!.bbox, {
       center: { position: { x: 30, y: 50 }, theta: 0 },
       size_x: 40,

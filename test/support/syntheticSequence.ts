@@ -16,6 +16,8 @@ export interface MovingObject {
   /** Top-left corner at the first and at the last frame. */
   readonly from: readonly [number, number];
   readonly to: readonly [number, number];
+  /** The sprite to paste in frame `i` instead of `sprite` (e.g. with the face covered). */
+  readonly spriteAt?: (i: number) => Mat;
 }
 
 /** A synthetic camera: objects pasted (in list order: later ones in front) onto a real photo. */
@@ -63,7 +65,7 @@ export function* syntheticSequence(spec: SequenceSpec): Generator<SyntheticFrame
     const image = composeFrame(
       spec.background,
       { width, height },
-      spec.objects.map((o, k) => ({ image: o.sprite, box: boxes[k] as Box })),
+      spec.objects.map((o, k) => ({ image: o.spriteAt?.(i) ?? o.sprite, box: boxes[k] as Box })),
     );
     const ns = BigInt(Math.round((i * 1e9) / spec.fps)) + 1_700_000_000_000_000_000n;
     const header = {
