@@ -1,9 +1,16 @@
 import { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeSampleRecording } from '../sample/sampleRecording.js';
 import { configFrom, ExitStatus } from './configOption.js';
 import { runReplay } from './replay.js';
+
+/** The Foxglove layout for the demo's output bag (config/ ships with the package: npm and colcon). */
+const demoLayout = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../config/foxglove/demo-layout.json',
+);
 
 /** `mobilenet-ros demo`: make the sample recording, replay it, show where the results are. */
 export function demoCommand(): Command {
@@ -39,6 +46,9 @@ export function demoCommand(): Command {
         `output bag:       ${output}  (play it: ros2 bag play ${output}; or open it in Foxglove)\n`,
       );
       process.stdout.write(`annotated frames: ${annotateDir}/ (${annotated.length} JPEG files)\n`);
+      process.stdout.write(
+        `Foxglove layout:  ${demoLayout}  (import it, then open the output bag: boxes over both cameras)\n`,
+      );
       process.exitCode = summary.failed > 0 ? ExitStatus.partial : ExitStatus.ok;
     });
 }

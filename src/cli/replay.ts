@@ -24,6 +24,8 @@ export interface ReplayOptions {
   topics?: readonly string[];
   /** Copy the input images into the output bag. Default true. */
   images?: boolean;
+  /** Write foxglove_msgs/ImageAnnotations at `<image topic>/annotations`. Default true. */
+  annotations?: boolean;
   force?: boolean;
   /** Write every N-th frame annotated as JPEG into this folder. */
   annotateDir?: string;
@@ -74,6 +76,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         force: options.force,
         imageTopics: source.topics,
         includeImages: options.images ?? true,
+        annotations: options.annotations ?? true,
         labels: pipeline.detector.labels,
         faces:
           pipeline.faces === undefined

@@ -16,6 +16,10 @@ export function replayCommand(): Command {
     )
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
     .option('--no-images', 'leave the input images out of the output bag')
+    .option(
+      '--no-annotations',
+      'leave out the foxglove_msgs/ImageAnnotations (<image topic>/annotations) for Foxglove',
+    )
     .option('--annotate <dir>', 'also write annotated frames as JPEG into this folder')
     .option('--annotate-every <n>', 'with --annotate, keep one frame in n', '1')
     .option('--force', 'overwrite an existing output file')
@@ -27,6 +31,7 @@ export function replayCommand(): Command {
           topics?: string;
           config?: string;
           images: boolean;
+          annotations: boolean;
           annotate?: string;
           annotateEvery: string;
           force?: boolean;
@@ -52,6 +57,7 @@ export function replayCommand(): Command {
               .map((t) => t.trim())
               .filter((t) => t !== ''),
             images: options.images,
+            annotations: options.annotations,
             force: options.force,
             annotateDir: options.annotate,
             annotateEvery: every,

@@ -47,6 +47,14 @@ export interface OutputsConfig {
   readonly overlay: boolean;
   /** Overlay topic per camera; `{camera}` is replaced by the camera name. Default 'detections/overlay/{camera}'. */
   readonly overlayTopic: string;
+  /**
+   * Publish foxglove_msgs/ImageAnnotations per camera (boxes, labels, faces for Foxglove's Image
+   * panel) when rclnodejs has foxglove_msgs (checked at activation; otherwise logged and
+   * skipped). Default true.
+   */
+  readonly annotations: boolean;
+  /** Annotations topic per camera; `{camera}` is replaced by the camera name. Default 'detections/annotations/{camera}'. */
+  readonly annotationsTopic: string;
   /** QoS of detections and overlays. Default reliable, volatile, depth 10. */
   readonly qos: QosConfig;
 }
@@ -117,6 +125,8 @@ export function defaultRosConfig(): RosConfig {
       diagnosticsPeriodS: 1,
       overlay: true,
       overlayTopic: 'detections/overlay/{camera}',
+      annotations: true,
+      annotationsTopic: 'detections/annotations/{camera}',
       qos: { reliability: 'reliable', durability: 'volatile', depth: 10 },
     },
     node: { qosWarningAfterS: 5, concurrency: 1, lookahead: true, stages: { detector: true } },
@@ -137,6 +147,7 @@ export function defaultRosConfig(): RosConfig {
  *           qos: {reliability: reliable, durability: volatile, depth: 5}}
  * outputs: {detections_topic: detections, labels_topic: detections/labels, diagnostics_topic: /diagnostics,
  *           diagnostics_period_s: 1.0, overlay: true, overlay_topic: 'detections/overlay/{camera}',
+ *           annotations: true, annotations_topic: 'detections/annotations/{camera}',
  *           qos: {reliability: reliable, durability: volatile, depth: 10}}
  * node: {qos_warning_after_s: 5.0, concurrency: 1, lookahead: true, stages: {detector: true}}
  * ```
@@ -204,6 +215,8 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
     'diagnostics_period_s',
     'overlay',
     'overlay_topic',
+    'annotations',
+    'annotations_topic',
     'qos',
   ]);
   const d = defaults.outputs;
@@ -215,6 +228,14 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
       overlayTopic,
     );
   }
+  const annotationsTopic = out.topic('annotations_topic', true) ?? d.annotationsTopic;
+  if (cameras.length > 1 && !annotationsTopic.includes('{camera}')) {
+    throw out.error(
+      'annotations_topic',
+      "must contain '{camera}' when there are several cameras",
+      annotationsTopic,
+    );
+  }
   const outputs: OutputsConfig = {
     detectionsTopic: out.topic('detections_topic') ?? d.detectionsTopic,
     labelsTopic: out.topic('labels_topic') ?? d.labelsTopic,
@@ -224,6 +245,8 @@ export function parseRosConfig(input: unknown, source = 'config'): RosConfig {
     diagnosticsPeriodS: out.number('diagnostics_period_s', 0.1, 60) ?? d.diagnosticsPeriodS,
     overlay: out.boolean('overlay') ?? d.overlay,
     overlayTopic,
+    annotations: out.boolean('annotations') ?? d.annotations,
+    annotationsTopic,
     qos: parseQos(out.child('qos'), d.qos),
   };
 
@@ -254,6 +277,14 @@ export function inputTopic(camera: Pick<CameraConfig, 'topic' | 'transport'>): s
 /** The overlay topic of one camera. */
 export function overlayTopic(outputs: Pick<OutputsConfig, 'overlayTopic'>, camera: string): string {
   return outputs.overlayTopic.replaceAll('{camera}', camera);
+}
+
+/** The ImageAnnotations topic of one camera. */
+export function annotationsTopic(
+  outputs: Pick<OutputsConfig, 'annotationsTopic'>,
+  camera: string,
+): string {
+  return outputs.annotationsTopic.replaceAll('{camera}', camera);
 }
 
 function parseQos(section: ConfigReader, defaults: QosConfig): QosConfig {

@@ -7,6 +7,9 @@
  *
  * Keys are full type names (`pkg/msg/Type`); texts use the same relative and qualified type
  * names as upstream, which `MessageRegistry` resolves within the message's own package.
+ *
+ * foxglove_msgs (ROS 2 package of github.com/foxglove/schemas, ros_foxglove_msgs/ros2, 3.x): only
+ * the image annotation types, which Foxglove's Image panel draws over a camera image.
  */
 
 const time = `# Seconds and nanoseconds since the epoch (ROS time).
@@ -140,6 +143,59 @@ std_msgs/Header header
 DiagnosticStatus[] status
 `;
 
+const foxglovePoint2 = `# A point in image pixels; (0, 0) is the top-left corner of the top-left pixel.
+float64 x
+float64 y
+`;
+
+const foxgloveColor = `# An RGBA colour, each component in [0, 1].
+float64 r
+float64 g
+float64 b
+float64 a
+`;
+
+const circleAnnotation = `# A circle on a 2D image.
+builtin_interfaces/Time timestamp
+foxglove_msgs/Point2 position        # centre, pixels
+float64 diameter                     # pixels
+float64 thickness                    # outline width, pixels
+foxglove_msgs/Color fill_color
+foxglove_msgs/Color outline_color
+`;
+
+const pointsAnnotation = `# Points, or lines through them, on a 2D image.
+builtin_interfaces/Time timestamp
+
+uint8 UNKNOWN=0
+uint8 POINTS=1       # each point alone
+uint8 LINE_LOOP=2    # closed polygon: 0-1, 1-2, ..., n-0
+uint8 LINE_STRIP=3   # open polyline: 0-1, 1-2, ...
+uint8 LINE_LIST=4    # separate segments: 0-1, 2-3, ...
+
+uint8 type
+foxglove_msgs/Point2[] points        # pixels
+foxglove_msgs/Color outline_color
+foxglove_msgs/Color[] outline_colors # per point (POINTS) or per segment (lines); may be empty
+foxglove_msgs/Color fill_color
+float64 thickness                    # pixels
+`;
+
+const textAnnotation = `# A text label on a 2D image.
+builtin_interfaces/Time timestamp
+foxglove_msgs/Point2 position        # pixels
+string text
+float64 font_size                    # pixels
+foxglove_msgs/Color text_color
+foxglove_msgs/Color background_color
+`;
+
+const imageAnnotations = `# The annotations of one image, matched to it by their timestamps.
+foxglove_msgs/CircleAnnotation[] circles
+foxglove_msgs/PointsAnnotation[] points
+foxglove_msgs/TextAnnotation[] texts
+`;
+
 /** .msg text of every built-in type, keyed by full type name (`pkg/msg/Type`). */
 export const builtinDefinitions: Readonly<Record<string, string>> = Object.freeze({
   'builtin_interfaces/msg/Time': time,
@@ -163,4 +219,10 @@ export const builtinDefinitions: Readonly<Record<string, string>> = Object.freez
   'diagnostic_msgs/msg/KeyValue': keyValue,
   'diagnostic_msgs/msg/DiagnosticStatus': diagnosticStatus,
   'diagnostic_msgs/msg/DiagnosticArray': diagnosticArray,
+  'foxglove_msgs/msg/Point2': foxglovePoint2,
+  'foxglove_msgs/msg/Color': foxgloveColor,
+  'foxglove_msgs/msg/CircleAnnotation': circleAnnotation,
+  'foxglove_msgs/msg/PointsAnnotation': pointsAnnotation,
+  'foxglove_msgs/msg/TextAnnotation': textAnnotation,
+  'foxglove_msgs/msg/ImageAnnotations': imageAnnotations,
 });

@@ -138,6 +138,67 @@ export interface DiagnosticArray {
   status: DiagnosticStatus[];
 }
 
+/** foxglove_msgs/msg/Point2: image pixels, origin at the top-left corner of the top-left pixel. */
+export interface Point2 {
+  x: number;
+  y: number;
+}
+
+/** foxglove_msgs/msg/Color: RGBA, each in [0, 1]. */
+export interface Color {
+  r: number;
+  g: number;
+  b: number;
+  a: number;
+}
+
+/** foxglove_msgs/msg/CircleAnnotation */
+export interface CircleAnnotation {
+  timestamp: Time;
+  position: Point2;
+  diameter: number;
+  thickness: number;
+  fill_color: Color;
+  outline_color: Color;
+}
+
+/** PointsAnnotation.type values (the constants of foxglove_msgs/msg/PointsAnnotation). */
+export const PointsAnnotationType = {
+  unknown: 0,
+  points: 1,
+  lineLoop: 2,
+  lineStrip: 3,
+  lineList: 4,
+} as const;
+
+/** foxglove_msgs/msg/PointsAnnotation; `type` is one of {@link PointsAnnotationType}. */
+export interface PointsAnnotation {
+  timestamp: Time;
+  type: number;
+  points: Point2[];
+  outline_color: Color;
+  outline_colors: Color[];
+  fill_color: Color;
+  thickness: number;
+}
+
+/** foxglove_msgs/msg/TextAnnotation */
+export interface TextAnnotation {
+  timestamp: Time;
+  position: Point2;
+  text: string;
+  font_size: number;
+  text_color: Color;
+  background_color: Color;
+}
+
+/** foxglove_msgs/msg/ImageAnnotations */
+export interface ImageAnnotations {
+  circles: CircleAnnotation[];
+  points: PointsAnnotation[];
+  texts: TextAnnotation[];
+}
+
 /** Full ROS 2 type names of the messages above, as they appear in bags and on topics. */
 export const MessageTypes = {
   Image: 'sensor_msgs/msg/Image',
@@ -145,4 +206,5 @@ export const MessageTypes = {
   Detection2DArray: 'vision_msgs/msg/Detection2DArray',
   LabelInfo: 'vision_msgs/msg/LabelInfo',
   DiagnosticArray: 'diagnostic_msgs/msg/DiagnosticArray',
+  ImageAnnotations: 'foxglove_msgs/msg/ImageAnnotations',
 } as const;

@@ -1,7 +1,12 @@
 import { from, merge, type Subscription } from 'rxjs';
 import { fatalError, type MobilenetRosError } from '../errors.js';
 import type { AppConfig } from '../config/detectorConfig.js';
-import { inputTopic, overlayTopic, type CameraConfig } from '../config/rosConfig.js';
+import {
+  annotationsTopic,
+  inputTopic,
+  overlayTopic,
+  type CameraConfig,
+} from '../config/rosConfig.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { annotateDetections } from '../image/annotate.js';
@@ -13,6 +18,7 @@ import type {
   DiagnosticArray,
   Header,
   Image,
+  ImageAnnotations,
   LabelInfo,
 } from '../messages/types.js';
 import { MessageTypes } from '../messages/types.js';
@@ -27,6 +33,7 @@ import { faceDetections } from '../faces/faceDetections.js';
 import { FACE_MESSAGE_TYPES, type FaceArrayMessage } from '../faces/faceMessages.js';
 import { diagnosticArray, fatalStatus } from '../publish/diagnostics.js';
 import { formatProviderReport } from '../inference/providerReport.js';
+import { imageAnnotations } from '../publish/imageAnnotations.js';
 import { labelInfo } from '../publish/labelInfo.js';
 import type { CameraFrame } from '../sources/cameraFrame.js';
 import { formatStamp } from '../sources/cameraFrame.js';
@@ -89,6 +96,8 @@ interface Outputs {
     | undefined;
   diagnostics: CdrPublisher<DiagnosticArray>;
   overlays: Map<string, CdrPublisher<Image>>;
+  /** foxglove_msgs/ImageAnnotations per camera; empty when off or foxglove_msgs is missing. */
+  annotations: Map<string, CdrPublisher<ImageAnnotations>>;
 }
 
 /**
@@ -117,6 +126,8 @@ export class DetectorNode {
   private activatedAt = 0;
   private readonly qosWarned = new Set<string>();
   private lastErrorLog = new Map<string, number>();
+  /** Whether the node said that annotations are off for want of foxglove_msgs (said once). */
+  private annotationsUnavailableLogged = false;
   /** The failure that stopped processing, until the next configure loads the models again. */
   private fatal: MobilenetRosError | undefined;
   private readonly logger: RosLogger;
@@ -223,6 +234,9 @@ export class DetectorNode {
               ),
             },
       overlays,
+      annotations: ros.outputs.annotations
+        ? this.annotationPublishers(outQos)
+        : new Map<string, CdrPublisher<ImageAnnotations>>(),
     };
     if (ros.outputs.overlay) {
       for (const camera of ros.cameras) {
@@ -301,6 +315,7 @@ export class DetectorNode {
         outputs.diagnostics,
         ...faces,
         ...outputs.overlays.values(),
+        ...outputs.annotations.values(),
       ]) {
         node.destroyPublisher(publisher.publisher);
       }
@@ -381,6 +396,9 @@ export class DetectorNode {
       return;
     }
     outputs.detections.publish(detection2DArray(frame.header, result.detections));
+    outputs.annotations
+      .get(camera)
+      ?.publish(imageAnnotations(frame.header, result.detections, result.faces));
     const faceStage = this.models?.faces;
     if (outputs.faces !== undefined && faceStage !== undefined && result.faces !== undefined) {
       const includeEmbeddings = this.settings.app.faces.publishEmbeddings;
@@ -417,6 +435,42 @@ export class DetectorNode {
     );
     this.tick();
     this.options.onFatal?.(error);
+  }
+
+  /**
+   * One ImageAnnotations publisher per camera, or none when rclnodejs cannot create them: it
+   * needs the type support of foxglove_msgs (`apt install ros-$ROS_DISTRO-foxglove-msgs`), an
+   * optional dependency. Trying to create the publisher is the check; a failure is said once, at
+   * info, and the node goes on without annotations.
+   */
+  private annotationPublishers(qos: RosQoS): Map<string, CdrPublisher<ImageAnnotations>> {
+    const { node } = this.options;
+    const ros = this.settings.ros;
+    const created = new Map<string, CdrPublisher<ImageAnnotations>>();
+    try {
+      for (const camera of ros.cameras) {
+        const topic = annotationsTopic(ros.outputs, camera.name);
+        created.set(
+          camera.name,
+          cdrPublisher<ImageAnnotations>(
+            node.createPublisher(MessageTypes.ImageAnnotations as RosMessageType, topic, { qos }),
+            MessageTypes.ImageAnnotations,
+          ),
+        );
+      }
+      return created;
+    } catch (error) {
+      for (const publisher of created.values()) node.destroyPublisher(publisher.publisher);
+      if (!this.annotationsUnavailableLogged) {
+        this.annotationsUnavailableLogged = true;
+        this.logger.info(
+          `Foxglove annotations off: cannot publish ${MessageTypes.ImageAnnotations} (${errorText(error)}). ` +
+            `Install ros-${process.env['ROS_DISTRO'] ?? '<distro>'}-foxglove-msgs and restart to get them, ` +
+            'or set outputs.annotations:=false to not try',
+        );
+      }
+      return new Map();
+    }
   }
 
   /** Draws and publishes the overlay, only while someone subscribes to it. */

@@ -400,11 +400,26 @@ export function staticParameterSpecs(): ParameterSpec[] {
       dynamic: false,
     },
     {
+      name: 'outputs.annotations',
+      kind: 'bool',
+      defaultValue: o.annotations,
+      description:
+        'publish foxglove_msgs/ImageAnnotations per camera when foxglove_msgs is installed (checked at activation)',
+      dynamic: false,
+    },
+    {
+      name: 'outputs.annotations_topic',
+      kind: 'string',
+      defaultValue: o.annotationsTopic,
+      description: "annotations topic per camera; '{camera}' becomes the camera name",
+      dynamic: false,
+    },
+    {
       name: 'outputs.qos.reliability',
       kind: 'string',
       defaultValue: o.qos.reliability,
       choices: ['reliable', 'best_effort'],
-      description: 'QoS of detections and overlays',
+      description: 'QoS of detections, overlays and annotations',
       dynamic: false,
     },
     {
@@ -412,7 +427,7 @@ export function staticParameterSpecs(): ParameterSpec[] {
       kind: 'string',
       defaultValue: o.qos.durability,
       choices: ['volatile', 'transient_local'],
-      description: 'QoS of detections and overlays',
+      description: 'QoS of detections, overlays and annotations',
       dynamic: false,
     },
     {
@@ -420,7 +435,7 @@ export function staticParameterSpecs(): ParameterSpec[] {
       kind: 'integer',
       defaultValue: o.qos.depth,
       range: [1, 1000],
-      description: 'QoS keep-last depth of detections and overlays',
+      description: 'QoS keep-last depth of detections, overlays and annotations',
       dynamic: false,
     },
     {

@@ -11,10 +11,17 @@ import {
 } from '../faces/faceMessages.js';
 import type { EmbeddingModelId } from '../faces/faceModels.js';
 import { MessageRegistry } from '../messages/messageRegistry.js';
-import { MessageTypes, type Detection2DArray, type LabelInfo } from '../messages/types.js';
+import {
+  MessageTypes,
+  type Detection2DArray,
+  type ImageAnnotations,
+  type LabelInfo,
+} from '../messages/types.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
 import { detection2DArray } from '../publish/detection2DArray.js';
+import { imageAnnotations } from '../publish/imageAnnotations.js';
 import { labelInfo } from '../publish/labelInfo.js';
+import { annotationTopics } from './annotationTopics.js';
 
 /** Output topic names of a replay. */
 export interface DetectionTopics {
@@ -48,15 +55,23 @@ export interface DetectionBagSinkOptions {
   topics?: DetectionTopics;
   /** Write /faces and /faces/detections (when the face branch runs). */
   faces?: { embeddingModel: EmbeddingModelId; includeEmbeddings: boolean };
+  /**
+   * Write foxglove_msgs/ImageAnnotations per frame at `<image topic>/annotations` (see
+   * annotationTopics), for Foxglove's Image panel. Default true.
+   */
+  annotations?: boolean;
 }
 
 /**
  * Writes replay results into an MCAP bag: the input image messages unchanged (same bytes,
  * same log time), one Detection2DArray per successfully processed frame with the frame's
- * header, and LabelInfo once before the first detections. Owns the writer.
+ * header, and LabelInfo once before the first detections; per frame also the camera's
+ * foxglove_msgs/ImageAnnotations (boxes, labels, faces) stamped like the frame. Owns the writer.
  */
 export class DetectionBagSink {
   private labelsWritten = false;
+  /** Image topic -> its annotation topic; empty when annotations are off. */
+  private readonly annotationTopicOf: ReadonlyMap<string, string>;
 
   private constructor(
     private readonly writer: McapBagWriter,
@@ -65,7 +80,13 @@ export class DetectionBagSink {
     private readonly detectionCodec: MessageCodec<Detection2DArray>,
     private readonly labelCodec: MessageCodec<LabelInfo>,
     private readonly faceCodec: MessageCodec<FaceArrayMessage> | undefined,
-  ) {}
+    private readonly annotationCodec: MessageCodec<ImageAnnotations> | undefined,
+  ) {
+    this.annotationTopicOf =
+      annotationCodec === undefined
+        ? new Map()
+        : annotationTopics(options.imageTopics.map((t) => t.name));
+  }
 
   static async create(path: string, options: DetectionBagSinkOptions): Promise<DetectionBagSink> {
     const registry = MessageRegistry.withBuiltins();
@@ -100,6 +121,17 @@ export class DetectionBagSink {
           faceSchema,
         );
       }
+      let annotationCodec: MessageCodec<ImageAnnotations> | undefined;
+      if (options.annotations ?? true) {
+        const annotationSchema = registry.schemaText(MessageTypes.ImageAnnotations);
+        const byImage = annotationTopics(options.imageTopics.map((t) => t.name));
+        for (const topic of new Set(byImage.values()))
+          await writer.addTopic(topic, MessageTypes.ImageAnnotations, annotationSchema);
+        annotationCodec = MessageCodec.fromSchema<ImageAnnotations>(
+          MessageTypes.ImageAnnotations,
+          annotationSchema,
+        );
+      }
       return new DetectionBagSink(
         writer,
         options,
@@ -107,6 +139,7 @@ export class DetectionBagSink {
         MessageCodec.fromSchema<Detection2DArray>(MessageTypes.Detection2DArray, detectionSchema),
         MessageCodec.fromSchema<LabelInfo>(MessageTypes.LabelInfo, labelSchema),
         faceCodec,
+        annotationCodec,
       );
     } catch (error) {
       await writer.close();
@@ -138,6 +171,16 @@ export class DetectionBagSink {
         frame.logTime,
         this.detectionCodec.encode(message),
       );
+      const annotationTopic = this.annotationTopicOf.get(frame.topic);
+      if (this.annotationCodec !== undefined && annotationTopic !== undefined) {
+        const annotations = imageAnnotations(frame.header, result.detections, result.faces);
+        await this.writer.write(
+          annotationTopic,
+          frame.logTime,
+          frame.logTime,
+          this.annotationCodec.encode(annotations),
+        );
+      }
       const faces = this.options.faces;
       if (faces !== undefined && this.faceCodec !== undefined && result.faces !== undefined) {
         const array = faceArrayMessage(frame.header, result.faces, faces);

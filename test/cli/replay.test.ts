@@ -17,7 +17,9 @@ import {
   type Detection2DArray,
   type Header,
   type Image,
+  type ImageAnnotations,
   type LabelInfo,
+  PointsAnnotationType,
 } from '../../src/messages/types.js';
 import { sampleTopics, writeSampleRecording } from '../../src/sample/sampleRecording.js';
 import { modelsDir, repoRoot } from '../support/paths.js';
@@ -128,9 +130,9 @@ describe('replay', function () {
     );
   });
 
-  it('leaves the images out with images: false', async () => {
+  it('leaves the images out with images: false, the annotations with annotations: false', async () => {
     const output = path.join(dir, 'no-images.mcap');
-    await runReplay({ bag: sample, output, config, images: false });
+    await runReplay({ bag: sample, output, config, images: false, annotations: false });
     const topics = new Set((await readAll(output)).map((m) => m.topic));
     assert.deepEqual([...topics].sort(), [
       '/detections',
@@ -138,6 +140,68 @@ describe('replay', function () {
       '/faces',
       '/faces/detections',
     ]);
+  });
+
+  it('writes one foxglove_msgs/ImageAnnotations per frame per camera beside the image, stamped like it, one line loop per detection and face', async () => {
+    const output = path.join(dir, 'annotations.mcap');
+    await runReplay({ bag: sample, output, config, images: false });
+    const result = await readAll(output);
+    const input = await readAll(sample);
+    const cameras = [
+      [sampleTopics.raw, '/front_camera/image_raw/annotations'],
+      [sampleTopics.compressed, '/rear_camera/image_raw/annotations'],
+    ] as const;
+    const detectionsAt = new Map(
+      result
+        .filter((m) => m.topic === '/detections')
+        .map((m) => [m.logTime, m.message as Detection2DArray]),
+    );
+    const facesAt = new Map(
+      result
+        .filter((m) => m.topic === '/faces')
+        .map((m) => [m.logTime, (m.message as { faces: unknown[] }).faces.length]),
+    );
+    for (const [imageTopic, annotationTopic] of cameras) {
+      const images = input.filter((m) => m.topic === imageTopic);
+      const annotations = result.filter((m) => m.topic === annotationTopic);
+      assert.equal(annotations.length, images.length, annotationTopic);
+      assert.ok(images.length > 0);
+      for (const [i, a] of annotations.entries()) {
+        const image = images[i];
+        assert.ok(image);
+        assert.equal(a.logTime, image.logTime);
+        const { stamp } = (image.message as { header: Header }).header;
+        const message = a.message as ImageAnnotations;
+        for (const p of [...message.points, ...message.texts]) assert.deepEqual(p.timestamp, stamp);
+        const detections = detectionsAt.get(a.logTime)?.detections ?? [];
+        const loops = message.points.filter((p) => p.type === PointsAnnotationType.lineLoop);
+        assert.equal(loops.length, detections.length + (facesAt.get(a.logTime) ?? 0));
+        assert.equal(message.texts.length, detections.length);
+        // The n-th loop is the n-th detection's box, its corners in source pixels.
+        for (const [j, d] of detections.entries()) {
+          const corners = loops[j]?.points ?? [];
+          assert.equal(corners.length, 4);
+          assert.ok(
+            Math.abs((corners[0]?.x ?? NaN) - (d.bbox.center.position.x - d.bbox.size_x / 2)) <
+              1e-9,
+          );
+          assert.ok(
+            Math.abs((corners[2]?.y ?? NaN) - (d.bbox.center.position.y + d.bbox.size_y / 2)) <
+              1e-9,
+          );
+          assert.ok(message.texts[j]?.text.endsWith(d.id === '' ? '' : `#${d.id}`));
+        }
+      }
+    }
+    // The astronaut camera: her box and face in every frame, her landmarks as points.
+    const front = result.filter((m) => m.topic === '/front_camera/image_raw/annotations');
+    for (const a of front) {
+      const message = a.message as ImageAnnotations;
+      assert.ok(message.texts.some((t) => t.text.startsWith('person ')));
+      const landmarks = message.points.filter((p) => p.type === PointsAnnotationType.points);
+      assert.equal(landmarks.length, 1);
+      assert.equal(landmarks[0]?.points.length, 5);
+    }
   });
 
   it('refuses to overwrite an existing output without force', async () => {

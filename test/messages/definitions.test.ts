@@ -60,9 +60,9 @@ describe('message definitions', function () {
   const types = Object.keys(builtinDefinitions).sort();
   const withUpstream = types.filter((t) => existsSync(upstreamFile(t)));
 
-  it('has an upstream file for every type but LabelInfo and VisionClass', function () {
+  it('has an upstream file for every type but LabelInfo, VisionClass and foxglove_msgs', function () {
     assert.deepEqual(
-      types.filter((t) => !withUpstream.includes(t)),
+      types.filter((t) => !withUpstream.includes(t) && !t.startsWith('foxglove_msgs/')),
       ['vision_msgs/msg/LabelInfo', 'vision_msgs/msg/VisionClass'],
     );
     assert.equal(withUpstream.length, 19);
@@ -109,6 +109,80 @@ describe('message definitions', function () {
           { name: 'class_name', type: 'string', isComplex: false, isArray: false },
           'vision_msgs',
         ),
+      ],
+    );
+  });
+
+  it('foxglove_msgs types have the layout of foxglove/schemas ros_foxglove_msgs/ros2 (3.x), in field order', function () {
+    // (type, name) per field as in the upstream .msg files (the parser reads
+    // builtin_interfaces/Time as 'time'); the order is the CDR layout.
+    const expected: Record<string, [string, string][]> = {
+      Point2: [
+        ['float64', 'x'],
+        ['float64', 'y'],
+      ],
+      Color: [
+        ['float64', 'r'],
+        ['float64', 'g'],
+        ['float64', 'b'],
+        ['float64', 'a'],
+      ],
+      CircleAnnotation: [
+        ['time', 'timestamp'],
+        ['foxglove_msgs/Point2', 'position'],
+        ['float64', 'diameter'],
+        ['float64', 'thickness'],
+        ['foxglove_msgs/Color', 'fill_color'],
+        ['foxglove_msgs/Color', 'outline_color'],
+      ],
+      PointsAnnotation: [
+        ['time', 'timestamp'],
+        ['uint8', 'type'],
+        ['foxglove_msgs/Point2[]', 'points'],
+        ['foxglove_msgs/Color', 'outline_color'],
+        ['foxglove_msgs/Color[]', 'outline_colors'],
+        ['foxglove_msgs/Color', 'fill_color'],
+        ['float64', 'thickness'],
+      ],
+      TextAnnotation: [
+        ['time', 'timestamp'],
+        ['foxglove_msgs/Point2', 'position'],
+        ['string', 'text'],
+        ['float64', 'font_size'],
+        ['foxglove_msgs/Color', 'text_color'],
+        ['foxglove_msgs/Color', 'background_color'],
+      ],
+      ImageAnnotations: [
+        ['foxglove_msgs/CircleAnnotation[]', 'circles'],
+        ['foxglove_msgs/PointsAnnotation[]', 'points'],
+        ['foxglove_msgs/TextAnnotation[]', 'texts'],
+      ],
+    };
+    for (const [name, fieldList] of Object.entries(expected)) {
+      const text = builtinDefinitions[`foxglove_msgs/msg/${name}`];
+      assert.ok(text !== undefined, name);
+      const [root] = parse(text, { ros2: true, skipTypeFixup: true });
+      const variables = (root?.definitions ?? []).filter((f) => f.isConstant !== true);
+      assert.deepEqual(
+        variables.map((f) => [`${f.type}${f.isArray === true ? '[]' : ''}`, f.name]),
+        fieldList,
+        name,
+      );
+    }
+    const [points] = parse(builtinDefinitions['foxglove_msgs/msg/PointsAnnotation'] ?? '', {
+      ros2: true,
+      skipTypeFixup: true,
+    });
+    assert.deepEqual(
+      points?.definitions
+        .filter((f) => f.isConstant === true)
+        .map((f) => [f.type, f.name, f.value]),
+      [
+        ['uint8', 'UNKNOWN', 0],
+        ['uint8', 'POINTS', 1],
+        ['uint8', 'LINE_LOOP', 2],
+        ['uint8', 'LINE_STRIP', 3],
+        ['uint8', 'LINE_LIST', 4],
       ],
     );
   });

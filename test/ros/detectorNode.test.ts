@@ -4,8 +4,10 @@ import type {
   DiagnosticArray,
   Detection2DArray,
   Image,
+  ImageAnnotations,
   LabelInfo,
 } from '../../src/messages/types.js';
+import { MessageTypes, PointsAnnotationType } from '../../src/messages/types.js';
 import { rosPreflight } from '../../src/ros/loadRclnodejs.js';
 import { DetectorNode } from '../../src/ros/detectorNode.js';
 import { WORKER_FAULT_ENV } from '../../src/inference/workerProtocol.js';
@@ -77,6 +79,8 @@ describe('DetectorNode on the rclnodejs double', function () {
     assert.equal(labels.qos.durability, 1, 'labels are transient local');
     assert.deepEqual(fake.publishers.map((p) => p.topic).sort(), [
       '/detections',
+      '/detections/annotations/front',
+      '/detections/annotations/rear',
       '/detections/labels',
       '/detections/overlay/front',
       '/detections/overlay/rear',
@@ -160,6 +164,65 @@ describe('DetectorNode on the rclnodejs double', function () {
     assert.deepEqual(image.header, header(2, 0, 'f'));
     assert.equal(image.width, 600);
     assert.equal(image.encoding, 'bgr8');
+  });
+
+  it('publishes Foxglove ImageAnnotations per camera and frame, stamped like the frame, when foxglove_msgs is there', async () => {
+    const { fake } = await active(twoCameras);
+    const detections = fake.publisher('/detections');
+    const front = fake.publisher('/detections/annotations/front');
+    const rear = fake.publisher('/detections/annotations/rear');
+    assert.equal(front.typeClass, MessageTypes.ImageAnnotations);
+    fake.deliver('/front/image_raw/compressed', jpegMessage(header(12, 345, 'front_optical')));
+    await waitFor(() => detections.published.length === 1, 'the front frame');
+    fake.deliver('/rear/image_raw', rgbMessage(header(13, 7, 'rear_optical')));
+    await waitFor(() => detections.published.length === 2, 'the rear frame');
+    assert.equal(front.published.length, 1);
+    assert.equal(rear.published.length, 1);
+    for (const [publisher, i, stamp] of [
+      [front, 0, { sec: 12, nanosec: 345 }],
+      [rear, 1, { sec: 13, nanosec: 7 }],
+    ] as const) {
+      const message = publisher.published[0]?.message as ImageAnnotations;
+      const boxes = (detections.published[i]?.message as Detection2DArray).detections;
+      assert.ok(boxes.length > 0, 'the cup');
+      const loops = message.points.filter((p) => p.type === PointsAnnotationType.lineLoop);
+      assert.equal(loops.length, boxes.length, 'coffee: no face, one loop per detection');
+      assert.ok(message.texts.some((t) => t.text.startsWith('cup ')));
+      for (const p of [...message.points, ...message.texts]) assert.deepEqual(p.timestamp, stamp);
+    }
+    assert.ok(
+      !fake.logger.lines.some((l) => /annotations off/.test(l.message)),
+      'nothing to say when they are published',
+    );
+  });
+
+  it('without foxglove_msgs: says once at info that annotations are off and why, and publishes the rest', async () => {
+    h = await harness(twoCameras);
+    const { fake, node } = h;
+    fake.missingTypes.add(MessageTypes.ImageAnnotations);
+    await node.configure();
+    node.activate();
+    assert.ok(!fake.publishers.some((p) => p.topic.includes('/annotations/')));
+    const said = fake.logger.lines.filter((l) => /annotations off/.test(l.message));
+    assert.equal(said.length, 1);
+    assert.equal(said[0]?.level, 'info');
+    assert.match(
+      said[0]?.message ?? '',
+      /foxglove_msgs\/msg\/ImageAnnotations \(The message required does not exist: foxglove_msgs, msg, ImageAnnotations.*\)\. Install ros-.*-foxglove-msgs/,
+    );
+    const detections = fake.publisher('/detections');
+    fake.deliver('/front/image_raw/compressed', jpegMessage(header(1, 0, 'f')));
+    await waitFor(() => detections.published.length === 1, 'a frame');
+    // A second activation tries again (the package may have been installed) but says nothing new.
+    await node.deactivate();
+    node.activate();
+    assert.equal(fake.logger.lines.filter((l) => /annotations off/.test(l.message)).length, 1);
+  });
+
+  it('with outputs.annotations false: no annotation publishers, nothing said', async () => {
+    const { fake } = await active({ ...twoCameras, 'outputs.annotations': false });
+    assert.ok(!fake.publishers.some((p) => p.topic.includes('/annotations/')));
+    assert.ok(!fake.logger.lines.some((l) => /annotations/.test(l.message)));
   });
 
   it('validates run-time parameter changes: refuses with a reason and keeps the old value; applies valid ones', async () => {

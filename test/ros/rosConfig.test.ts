@@ -68,6 +68,14 @@ describe('parseRosConfig', () => {
         },
         /'outputs.overlay_topic' must contain '\{camera\}'/,
       ],
+      [
+        {
+          cameras: { names: ['a', 'b'], a: { topic: '/x' }, b: { topic: '/y' } },
+          outputs: { annotations_topic: 'annotations' },
+        },
+        /'outputs.annotations_topic' must contain '\{camera\}'/,
+      ],
+      [{ outputs: { annotations: 'yes' } }, /'outputs.annotations' must be true or false/],
       [{ node: { concurrency: 0 } }, /'node.concurrency' must be an integer in \[1, 8\], got 0/],
     ];
     for (const [input, pattern] of cases) {

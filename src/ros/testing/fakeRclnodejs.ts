@@ -360,12 +360,23 @@ export class FakeNode implements RosRunnableNode {
 
   /** Whether new publishers keep what they publish (see FakePublisher.retain). */
   retainPublished = true;
+  /**
+   * Message types this "installation" has no type support for (`pkg/msg/Type`): creating a
+   * publisher of one throws as rclnodejs's interface loader does when the package is missing.
+   */
+  readonly missingTypes = new Set<string>();
 
   createPublisher(
     typeClass: TypeClass,
     topic: string,
     options?: rclnodejs.Options,
   ): rclnodejs.Publisher<TypeClass> {
+    if (typeof typeClass === 'string' && this.missingTypes.has(typeClass)) {
+      const [pkg, kind, name] = typeClass.split('/');
+      throw new Error(
+        `The message required does not exist: ${pkg ?? ''}, ${kind ?? ''}, ${name ?? ''} at /opt/ros/generated`,
+      );
+    }
     const publisher = new FakePublisher(typeClass, this.resolveTopicName(topic), options ?? {});
     publisher.retain = this.retainPublished;
     this.publishers.push(publisher);
