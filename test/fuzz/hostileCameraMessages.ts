@@ -15,6 +15,7 @@ import type { Mat } from '../../src/image/cv.js';
 import { withJpegSize, withPngSize } from '../../src/bench/hostileFrames.js';
 import type { CompressedImage, Header, Image } from '../../src/messages/types.js';
 import { SeededRandom } from '../../src/mobilenet/seededRandom.js';
+import { loadPhoto } from '../image/imageTestSupport.js';
 
 export type Expectation = 'answer' | 'refuse' | 'either';
 
@@ -64,6 +65,16 @@ export function fuzzSeeds(photo: Mat): FuzzSeeds {
     };
   } finally {
     small.release();
+  }
+}
+
+/** {@link fuzzSeeds} of a fixture photo (see test/fixtures/images). */
+export function fuzzSeedsOf(photoName: string): FuzzSeeds {
+  const photo = loadPhoto(photoName);
+  try {
+    return fuzzSeeds(photo);
+  } finally {
+    photo.release();
   }
 }
 

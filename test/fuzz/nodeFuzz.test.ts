@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import type { DiagnosticArray, Detection2DArray } from '../../src/messages/types.js';
-import { loadPhoto } from '../image/imageTestSupport.js';
 import { harness, type Harness } from '../ros/rosTestSupport.js';
-import { fuzzSeeds, hostileCameraMessages } from './hostileCameraMessages.js';
+import { fuzzSeedsOf, hostileCameraMessages } from './hostileCameraMessages.js';
 
 const SEED = 4_122_026;
 const COUNT = 10_000;
@@ -32,10 +31,7 @@ describe("the node's subscription path under hostile input (seeded fuzz, rclnode
   });
 
   it(`answers every valid frame with its header and counts each of ${COUNT} hostile-mixed messages with its reason`, async () => {
-    const photo = loadPhoto('coffee.jpg');
-    const seeds = fuzzSeeds(photo);
-    photo.release();
-    const entries = hostileCameraMessages(seeds, {
+    const entries = hostileCameraMessages(fuzzSeedsOf('coffee.jpg'), {
       seed: SEED,
       count: COUNT,
       validEvery: 20,

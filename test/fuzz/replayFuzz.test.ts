@@ -8,10 +8,9 @@ import { MessageCodec } from '../../src/bag/messageCodec.js';
 import { openBag } from '../../src/bag/openBag.js';
 import { MessageRegistry } from '../../src/messages/messageRegistry.js';
 import { MessageTypes, type Detection2DArray, type Header } from '../../src/messages/types.js';
-import { loadPhoto } from '../image/imageTestSupport.js';
 import { repoRoot } from '../support/paths.js';
 import {
-  fuzzSeeds,
+  fuzzSeedsOf,
   hostileCameraMessages,
   indexOfFrameId,
   type HostileEntry,
@@ -104,10 +103,7 @@ describe('replay under hostile input (seeded fuzz)', function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it(`answers every valid frame with its header and counts each of ${COUNT} hostile-mixed messages with its reason, under 1 GiB`, async () => {
-    const photo = loadPhoto('coffee.jpg');
-    const seeds = fuzzSeeds(photo);
-    photo.release();
-    const entries = hostileCameraMessages(seeds, {
+    const entries = hostileCameraMessages(fuzzSeedsOf('coffee.jpg'), {
       seed: SEED,
       count: COUNT,
       validEvery: 20,
