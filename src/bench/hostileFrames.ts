@@ -1,9 +1,10 @@
 /**
- * Hostile camera messages for the soak benchmark and the fuzz tests: valid JPEG and PNG frames
- * rewritten to claim absurd sizes, and a fixed set of messages no camera should send, all made
- * from a real frame so that only the damage differs.
+ * Hostile camera messages for the soak benchmark: a valid JPEG frame rewritten to claim an
+ * absurd size, and a fixed set of messages no camera should send, all made from a real frame so
+ * that only the damage differs. (The tests forge their images independently of the header
+ * reader: test/image/hostileImages.ts.)
  */
-import zlib from 'node:zlib';
+import { jpegFrameSizeOffset } from '../image/encodedImageSize.js';
 import type { CompressedImage, Header } from '../messages/types.js';
 
 /**
@@ -23,38 +24,13 @@ export function hostileCompressedImages(jpeg: Uint8Array, header: Header): Compr
 
 /**
  * A copy of a JPEG whose frame header (SOF) claims width x height; the scan data is unchanged.
- * @throws Error when the JPEG has no SOF marker before its scan.
+ * @throws ImageError when the JPEG has no complete frame header.
  */
 export function withJpegSize(jpeg: Uint8Array, width: number, height: number): Uint8Array {
   const out = jpeg.slice();
-  let at = 2;
-  while (at + 9 < out.length && out[at] === 0xff) {
-    const marker = out[at + 1] ?? 0;
-    const length = ((out[at + 2] ?? 0) << 8) | (out[at + 3] ?? 0);
-    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
-      out[at + 5] = height >> 8;
-      out[at + 6] = height & 0xff;
-      out[at + 7] = width >> 8;
-      out[at + 8] = width & 0xff;
-      return out;
-    }
-    at += 2 + length;
-  }
-  throw new Error('no SOF marker in the seed JPEG');
-}
-
-/** A PNG whose IHDR claims width x height, its CRC fixed (or left stale). */
-export function withPngSize(
-  png: Uint8Array,
-  width: number,
-  height: number,
-  fixCrc: boolean,
-): Uint8Array {
-  const out = png.slice();
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  // Signature (8), IHDR length (4), 'IHDR' (4), then width and height.
-  view.setUint32(16, width);
-  view.setUint32(20, height);
-  if (fixCrc) view.setUint32(29, zlib.crc32(out.subarray(12, 29)));
+  const at = jpegFrameSizeOffset(out);
+  view.setUint16(at, height);
+  view.setUint16(at + 2, width);
   return out;
 }

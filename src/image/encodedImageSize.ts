@@ -84,7 +84,26 @@ function hex(marker: number): string {
   return `ff ${marker.toString(16).padStart(2, '0')}`;
 }
 
+/**
+ * Where a JPEG's frame size is: the byte offset of the first SOFn's height field (big-endian
+ * 16 bits, then the width), found by the same marker walk as {@link readEncodedImageSize}. For
+ * tools that write a size into a real JPEG (the soak benchmark's dimension bombs).
+ * @throws ImageError IMAGE_DECODE_FAILED when the bytes are not a JPEG with a complete frame header.
+ */
+export function jpegFrameSizeOffset(bytes: Uint8Array): number {
+  if (sniffImageFormat(bytes) !== 'jpeg') {
+    throw new ImageError('IMAGE_DECODE_FAILED', `not a JPEG (starting ${hexPrefix(bytes)})`);
+  }
+  return jpegSizeOffset(bytes, (reason) => new ImageError('IMAGE_DECODE_FAILED', reason));
+}
+
 function jpegSize(bytes: Uint8Array, fail: Fail): Size {
+  const at = jpegSizeOffset(bytes, fail);
+  return { height: readU16(bytes, at), width: readU16(bytes, at + 2) };
+}
+
+/** The offset of the first SOFn's height field; see readEncodedImageSize for the walk. */
+function jpegSizeOffset(bytes: Uint8Array, fail: Fail): number {
   const end = bytes.length;
   const truncated = (at: number, inside: string): ImageError =>
     fail(
@@ -131,7 +150,7 @@ function jpegSize(bytes: Uint8Array, fail: Fail): Size {
         throw fail(`its frame header (${hex(marker)} at offset ${at}) is ${length} bytes, under 8`);
       }
       if (pos + 7 > end) throw truncated(at, `the frame header (${hex(marker)})`);
-      return { height: readU16(bytes, pos + 3), width: readU16(bytes, pos + 5) };
+      return pos + 3;
     }
     pos += length;
     if (pos > end) throw truncated(at, `segment ${hex(marker)} of ${length} bytes`);

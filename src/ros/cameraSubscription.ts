@@ -1,11 +1,11 @@
 import { Observable } from 'rxjs';
-import { MessageCodec } from '../bag/messageCodec.js';
+import type { MessageCodec } from '../bag/messageCodec.js';
 import { MessageError } from '../errors.js';
-import { MessageRegistry } from '../messages/messageRegistry.js';
 import { inputTopic, type CameraConfig } from '../config/rosConfig.js';
 import type { CompressedImage, Header, Image } from '../messages/types.js';
 import { MessageTypes } from '../messages/types.js';
 import type { CameraFrame, FramePayload } from '../sources/cameraFrame.js';
+import { packageCodec } from './packageCodecs.js';
 import { toRosQos } from './qosProfiles.js';
 import type { RclClasses, RosNode } from './rclApi.js';
 
@@ -29,7 +29,7 @@ export function cameraFrames(
     camera.transport === 'compressed' ? MessageTypes.CompressedImage : MessageTypes.Image;
   return new Observable<CameraFrame>((subscriber) => {
     let sequence = 0;
-    const codec = imageCodec(type);
+    const codec = packageCodec<unknown>(type);
     const subscription = node.createSubscription(
       type,
       topic,
@@ -42,17 +42,6 @@ export function cameraFrames(
     );
     return () => node.destroySubscription(subscription);
   });
-}
-
-const codecs = new Map<string, MessageCodec<unknown>>();
-
-function imageCodec(type: string): MessageCodec<unknown> {
-  let codec = codecs.get(type);
-  if (codec === undefined) {
-    codec = MessageCodec.fromSchema(type, MessageRegistry.withBuiltins().schemaText(type));
-    codecs.set(type, codec);
-  }
-  return codec;
 }
 
 /** A CameraFrame from the serialized bytes of a raw subscription. */

@@ -1,6 +1,5 @@
-import { MessageCodec } from '../bag/messageCodec.js';
-import { registerFaceMessages } from '../faces/faceMessages.js';
-import { MessageRegistry } from '../messages/messageRegistry.js';
+import type { MessageCodec } from '../bag/messageCodec.js';
+import { packageCodec } from './packageCodecs.js';
 import { subscriberCount, type RosPublisher } from './rclApi.js';
 
 /**
@@ -48,22 +47,7 @@ function ownBuffer(bytes: Uint8Array): Buffer {
   return copy;
 }
 
-const codecs = new Map<string, MessageCodec<unknown>>();
-let registry: MessageRegistry | undefined;
-
-/**
- * Wraps `publisher` (created for `typeName`) in a {@link CdrPublisher}; codecs are built once
- * per type from the definitions this package carries (builtins and its own face messages).
- */
+/** Wraps `publisher` (created for `typeName`) in a {@link CdrPublisher} with that type's codec. */
 export function cdrPublisher<T>(publisher: RosPublisher, typeName: string): CdrPublisher<T> {
-  let codec = codecs.get(typeName);
-  if (codec === undefined) {
-    if (registry === undefined) {
-      registry = MessageRegistry.withBuiltins();
-      registerFaceMessages(registry);
-    }
-    codec = MessageCodec.fromSchema(typeName, registry.schemaText(typeName));
-    codecs.set(typeName, codec);
-  }
-  return new CdrPublisher(publisher, codec as MessageCodec<T>);
+  return new CdrPublisher(publisher, packageCodec<T>(typeName));
 }

@@ -70,8 +70,6 @@ export interface DetectionBagSinkOptions {
  */
 export class DetectionBagSink {
   private labelsWritten = false;
-  /** Image topic -> its annotation topic; empty when annotations are off. */
-  private readonly annotationTopicOf: ReadonlyMap<string, string>;
 
   private constructor(
     private readonly writer: McapBagWriter,
@@ -81,12 +79,9 @@ export class DetectionBagSink {
     private readonly labelCodec: MessageCodec<LabelInfo>,
     private readonly faceCodec: MessageCodec<FaceArrayMessage> | undefined,
     private readonly annotationCodec: MessageCodec<ImageAnnotations> | undefined,
-  ) {
-    this.annotationTopicOf =
-      annotationCodec === undefined
-        ? new Map()
-        : annotationTopics(options.imageTopics.map((t) => t.name));
-  }
+    /** Image topic -> its annotation topic; empty when annotations are off. */
+    private readonly annotationTopicOf: ReadonlyMap<string, string>,
+  ) {}
 
   static async create(path: string, options: DetectionBagSinkOptions): Promise<DetectionBagSink> {
     const registry = MessageRegistry.withBuiltins();
@@ -122,9 +117,10 @@ export class DetectionBagSink {
         );
       }
       let annotationCodec: MessageCodec<ImageAnnotations> | undefined;
+      let byImage: ReadonlyMap<string, string> = new Map();
       if (options.annotations ?? true) {
         const annotationSchema = registry.schemaText(MessageTypes.ImageAnnotations);
-        const byImage = annotationTopics(options.imageTopics.map((t) => t.name));
+        byImage = annotationTopics(options.imageTopics.map((t) => t.name));
         for (const topic of new Set(byImage.values()))
           await writer.addTopic(topic, MessageTypes.ImageAnnotations, annotationSchema);
         annotationCodec = MessageCodec.fromSchema<ImageAnnotations>(
@@ -140,6 +136,7 @@ export class DetectionBagSink {
         MessageCodec.fromSchema<LabelInfo>(MessageTypes.LabelInfo, labelSchema),
         faceCodec,
         annotationCodec,
+        byImage,
       );
     } catch (error) {
       await writer.close();

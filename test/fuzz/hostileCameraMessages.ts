@@ -12,9 +12,9 @@
  */
 import cv from '../../src/image/cv.js';
 import type { Mat } from '../../src/image/cv.js';
-import { withJpegSize, withPngSize } from '../../src/bench/hostileFrames.js';
 import type { CompressedImage, Header, Image } from '../../src/messages/types.js';
 import { SeededRandom } from '../../src/mobilenet/seededRandom.js';
+import { withJpegSize, withPngSize } from '../image/hostileImages.js';
 import { loadPhoto } from '../image/imageTestSupport.js';
 
 export type Expectation = 'answer' | 'refuse' | 'either';

@@ -3,6 +3,7 @@
  * rewriting their headers by hand (independently of src/image/encodedImageSize.ts).
  */
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 
 /**
  * A copy of a baseline JPEG whose frame header (ff c0, the first one) claims `width` x
@@ -30,13 +31,23 @@ export function sofOffset(jpeg: Uint8Array): number {
   throw new Error('no SOF0 marker');
 }
 
-/** A copy of a PNG whose IHDR claims `width` x `height` (its CRC is left as it was). */
-export function withPngSize(png: Uint8Array, width: number, height: number): Uint8Array {
+/**
+ * A copy of a PNG whose IHDR claims `width` x `height`; its CRC is left as it was unless
+ * `fixCrc` (then only a size check, not libpng's CRC check, refuses it).
+ */
+export function withPngSize(
+  png: Uint8Array,
+  width: number,
+  height: number,
+  fixCrc = false,
+): Uint8Array {
   const out = new Uint8Array(png);
   assert.equal(String.fromCharCode(...out.subarray(12, 16)), 'IHDR');
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(16, width);
   view.setUint32(20, height);
+  // The CRC covers the chunk type and data: bytes 12..28; it follows at 29.
+  if (fixCrc) view.setUint32(29, zlib.crc32(out.subarray(12, 29)));
   return out;
 }
 

@@ -12,9 +12,6 @@
  * misspelt or missing field fails the test that published it.
  */
 import type * as rclnodejs from 'rclnodejs';
-import { MessageCodec } from '../../bag/messageCodec.js';
-import { registerFaceMessages } from '../../faces/faceMessages.js';
-import { MessageRegistry } from '../../messages/messageRegistry.js';
 import type {
   RclClasses,
   RosLogger,
@@ -23,6 +20,7 @@ import type {
   RosRunnableNode,
   TopicEndpointInfo,
 } from '../rclApi.js';
+import { packageCodec } from '../packageCodecs.js';
 import type { OverrideValue, ResolvedOverride } from '../parameterOverrides.js';
 
 /** A message type as the node passes it (rclApi.ts: narrowed once rclnodejs generated its typings). */
@@ -75,27 +73,14 @@ export async function realRclClasses(): Promise<RclClasses> {
   };
 }
 
-const registry = MessageRegistry.withBuiltins();
-registerFaceMessages(registry);
-const codecs = new Map<string, MessageCodec>();
-
 /** CDR-encodes a message against the package's definition of its type (throws MessageError on a bad field). */
 export function encodeAgainstDefinition(typeName: string, message: unknown): Uint8Array {
-  return codecFor(typeName).encode(message);
+  return packageCodec(typeName).encode(message);
 }
 
 /** Decodes CDR bytes of `typeName` (what a raw publish carries) back into a message object. */
 export function decodeAgainstDefinition(typeName: string, bytes: Uint8Array): unknown {
-  return codecFor(typeName).decode(bytes);
-}
-
-function codecFor(typeName: string): MessageCodec {
-  let codec = codecs.get(typeName);
-  if (codec === undefined) {
-    codec = MessageCodec.fromSchema(typeName, registry.schemaText(typeName));
-    codecs.set(typeName, codec);
-  }
-  return codec;
+  return packageCodec(typeName).decode(bytes);
 }
 
 export class FakeTime implements rclnodejs.Time {
