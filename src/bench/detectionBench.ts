@@ -5,7 +5,7 @@ import { runReplay } from '../cli/replay.js';
 import type { AppConfig } from '../config/detectorConfig.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { writeSampleRecording } from '../sample/sampleRecording.js';
-import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
+import { summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 
 /** Options of {@link runDetectionBench}. */
 export interface DetectionBenchOptions {

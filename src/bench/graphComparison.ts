@@ -1,4 +1,4 @@
-import type { LatencySummary } from './latencyStats.js';
+import type { LatencySummary } from '../stats/latencyStats.js';
 import type { RealGraphBenchResult } from './realGraphBench.js';
 import type { RosNodeBenchResult } from './rosNodeBench.js';
 

@@ -19,7 +19,7 @@ import {
   type KeepUpOptions,
   type KeepUpResult,
 } from './keepUpRate.js';
-import { percentile, summarizeLatencies, type LatencySummary } from './latencyStats.js';
+import { percentile, summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 import { measurePlay, type PlayMeasurement, type PlayedDetection } from './playMeasurement.js';
 import { ProcessScope } from './processScope.js';
 import { processRssBytes } from './processRss.js';

@@ -8,7 +8,7 @@ import { FakeNode, givenParameters, realRclClasses } from '../ros/testing/fakeRc
 import { writeSampleRecording } from '../sample/sampleRecording.js';
 import { readBagJpegs } from './bagJpegs.js';
 import { hostileCompressedImages } from './hostileFrames.js';
-import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
+import { summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 import { fpsOf, overallFps, replayRate, type Rate } from './replayRate.js';
 
 /** Options of {@link runRosNodeBench}. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { formatGraphComparison } from '../../src/bench/graphComparison.js';
-import { summarizeLatencies } from '../../src/bench/latencyStats.js';
+import { summarizeLatencies } from '../../src/stats/latencyStats.js';
 import { formatRealGraphBench, type RealGraphBenchResult } from '../../src/bench/realGraphBench.js';
 import type { RosNodeBenchResult } from '../../src/bench/rosNodeBench.js';
 
