@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runReplay } from '../cli/replay.js';
+import { runReplay } from '../replay/runReplay.js';
 import type { AppConfig } from '../config/detectorConfig.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { writeSampleRecording } from '../sample/sampleRecording.js';
