@@ -1,7 +1,7 @@
 import type { TopicInfo } from '../bag/bagReader.js';
 import { McapBagWriter } from '../bag/mcapBagWriter.js';
 import { MessageCodec } from '../bag/messageCodec.js';
-import type { LabelMap } from '../detection/labelMap.js';
+import type { LabelMap } from '../models/labelMap.js';
 import { faceArrayMessage } from '../faces/faceArrayMessage.js';
 import { faceDetections } from '../faces/faceDetections.js';
 import {
