@@ -15,7 +15,7 @@ import {
   encodeAgainstDefinition,
   FakeNode,
   givenParameters,
-} from '../../src/ros/testing/fakeRclnodejs.js';
+} from '../support/fakeRclnodejs.js';
 import {
   harness,
   header,
