@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runReplay } from '../cli/replay.js';
+import { runReplay } from '../replay/runReplay.js';
 import type { AppConfig } from '../config/detectorConfig.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { writeSampleRecording } from '../sample/sampleRecording.js';
-import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
+import { summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 
 /** Options of {@link runDetectionBench}. */
 export interface DetectionBenchOptions {

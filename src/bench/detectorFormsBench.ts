@@ -6,7 +6,7 @@ import {
 import { providerChainFor } from '../config/providerConfig.js';
 import { SsdDetector } from '../detection/ssdDetector.js';
 import { loadManifest, modelEntry } from '../models/manifest.js';
-import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
+import { summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 
 /** Options of {@link runDetectorFormsBench}. */
 export interface DetectorFormsBenchOptions {

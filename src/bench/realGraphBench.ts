@@ -19,7 +19,7 @@ import {
   type KeepUpOptions,
   type KeepUpResult,
 } from './keepUpRate.js';
-import { percentile, summarizeLatencies, type LatencySummary } from './latencyStats.js';
+import { percentile, summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 import { measurePlay, type PlayMeasurement, type PlayedDetection } from './playMeasurement.js';
 import { ProcessScope } from './processScope.js';
 import { processRssBytes } from './processRss.js';
@@ -444,9 +444,10 @@ export async function runRealGraphBench(
 }
 
 const NEEDS_ROS =
-  '`bench --ros --graph real` runs the node on a real ROS 2 graph: it needs ROS 2 sourced ' +
+  '`bench --ros` runs the node on a real ROS 2 graph: it needs ROS 2 sourced ' +
   '(`source /opt/ros/<distro>/setup.bash`), with `ros2 bag play`, rclpy and rclnodejs built against it ' +
-  '(`npm rebuild rclnodejs`); use a ROS_DOMAIN_ID of its own. `bench --ros` (--graph double) needs no ROS.';
+  '(`npm rebuild rclnodejs`); use a ROS_DOMAIN_ID of its own. The node on the rclnodejs test double ' +
+  'needs no ROS: in a checkout, node dist/test/tools/rosNodeBench.js.';
 
 /**
  * Checks what the real graph needs before anything starts, then loads rclnodejs.

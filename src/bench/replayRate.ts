@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runReplay } from '../cli/replay.js';
+import { runReplay } from '../replay/runReplay.js';
 import type { AppConfig } from '../config/detectorConfig.js';
 import { sampleTopics } from '../sample/sampleRecording.js';
 

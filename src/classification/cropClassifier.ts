@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { ClassifierConfig } from '../config/classifierConfig.js';
-import { LabelMap } from '../detection/labelMap.js';
+import { LabelMap } from '../models/labelMap.js';
 import { ConfigError, ModelError } from '../errors.js';
 import type { FrameImage } from '../image/frameImage.js';
 import { ModelSession, type ModelSessionOptions } from '../inference/modelSession.js';

@@ -3,15 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runFaceBench } from '../faces/faceBench.js';
 import { runTrackingBench } from '../bench/trackingBench.js';
-import { withCpuThreads } from '../config/providerConfig.js';
 import { formatDetectionBench, runDetectionBench } from '../bench/detectionBench.js';
-import {
-  DETECTOR_MODEL_FORMS,
-  type AppConfig,
-  type DetectorModelForm,
-} from '../config/detectorConfig.js';
+import { detectorBenchConfig } from '../bench/detectorBenchConfig.js';
+import { DETECTOR_MODEL_FORMS, type AppConfig } from '../config/detectorConfig.js';
 import { formatDetectorFormsBench, runDetectorFormsBench } from '../bench/detectorFormsBench.js';
-import type { RosNodeBenchResult } from '../bench/rosNodeBench.js';
 import { configFrom } from './configOption.js';
 
 /** `mobilenet-ros bench`: the detector's speed, bare and through the full replay path. */
@@ -40,26 +35,19 @@ export function benchCommand(): Command {
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
     .option(
       '--ros',
-      'benchmark the ROS node instead: node vs replay fps, single-frame latency, and 4 cameras x 30 fps overload (see --graph)',
+      'benchmark the ROS node instead, on the real ROS 2 graph: node vs replay fps, single-frame latency, and 4 cameras x 30 fps overload (see --graph)',
     )
     .option(
       '--graph <graph>',
-      "with --ros, where the node runs: 'double' = in this process on the rclnodejs test double (no ROS needed); " +
-        "'real' = a separate `mobilenet-ros run` process on the real ROS 2 graph of the current ROS_DOMAIN_ID " +
-        '(needs ROS 2 sourced; frames from ros2 bag play and rclpy publishers, results read from /detections and /diagnostics; ' +
-        "use a domain of its own); 'both' = double, then real, then the two side by side",
-      'double',
+      "with --ros, where the node runs: 'real' (the only one) = a separate `mobilenet-ros run` process on the real ROS 2 graph " +
+        'of the current ROS_DOMAIN_ID (needs ROS 2 sourced; frames from ros2 bag play and rclpy publishers, results read from ' +
+        '/detections and /diagnostics; use a domain of its own). The node on the rclnodejs test double, and the soak, are ' +
+        'a development tool of the repository: node dist/test/tools/rosNodeBench.js',
     )
     .option(
       '--overload-frames <n>',
       'with --ros: frames delivered in the overload run (the memory check wants 5000)',
       '600',
-    )
-    .option(
-      '--hostile-every <n>',
-      'with --ros --graph double: every n-th overload message is hostile (a dimension bomb, a cut JPEG, ' +
-        'bytes that are no image, a depth format, no data): the soak; 0 = none',
-      '0',
     )
     .action(
       async (options: {
@@ -69,9 +57,8 @@ export function benchCommand(): Command {
         form?: string;
         config?: string;
         ros?: boolean;
-        graph: string;
+        graph?: string;
         overloadFrames: string;
-        hostileEvery: string;
         faces?: string[];
         tracking?: boolean;
       }) => {
@@ -107,50 +94,25 @@ export function benchCommand(): Command {
           throw new RangeError(
             `'--rounds' must be an integer in [1, --frames], got ${options.rounds}`,
           );
-        const threads =
-          options.threads === undefined ? base.inference.threads : Number(options.threads);
-        if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-          throw new RangeError(`'--threads' must be an integer in [1, 64], got ${options.threads}`);
-        }
-        const form = options.form ?? base.detector.modelForm;
-        if (!isModelForm(form))
-          throw new RangeError(
-            `'--form' must be one of ${DETECTOR_MODEL_FORMS.join(', ')}, got ${form}`,
-          );
-        const inference =
-          options.threads === undefined
-            ? base.inference
-            : {
-                ...base.inference,
-                threads,
-                providers: withCpuThreads(base.inference.providers, threads),
-              };
-        // The detector path alone: the face branch has its own benchmark (test/faces, runFaceBench).
-        const config: AppConfig = {
-          ...base,
-          inference,
-          detector: { ...base.detector, modelForm: form },
-          faces: { ...base.faces, enabled: false },
-        };
-        const graph = options.graph;
-        if (graph !== 'double' && graph !== 'real' && graph !== 'both')
-          throw new RangeError(`'--graph' must be 'double', 'real' or 'both', got ${graph}`);
-        if (options.ros !== true && graph !== 'double')
-          throw new RangeError(`'--graph ${graph}' needs --ros`);
+        const config = detectorBenchConfig(base, {
+          ...(options.threads === undefined ? {} : { threads: options.threads }),
+          ...(options.form === undefined ? {} : { form: options.form }),
+        });
+        if (options.graph !== undefined && options.ros !== true)
+          throw new RangeError(`'--graph ${options.graph}' needs --ros`);
         if (options.ros === true) {
+          const graph = options.graph ?? 'real';
+          if (graph !== 'real')
+            throw new RangeError(
+              `'--graph' must be 'real', got ${graph}: the node on the rclnodejs test double ('double', 'both') is ` +
+                'a development tool of the repository now: node dist/test/tools/rosNodeBench.js (with --real for both)',
+            );
           const overloadFrames = Number(options.overloadFrames);
           if (!Number.isInteger(overloadFrames) || overloadFrames < 1)
             throw new RangeError(
               `'--overload-frames' must be an integer >= 1, got ${options.overloadFrames}`,
             );
-          const hostileEvery = Number(options.hostileEvery);
-          if (!Number.isInteger(hostileEvery) || hostileEvery < 0)
-            throw new RangeError(
-              `'--hostile-every' must be an integer >= 0, got ${options.hostileEvery}`,
-            );
-          if (hostileEvery > 0 && graph !== 'double')
-            throw new RangeError(`'--hostile-every' needs --graph double`);
-          await runRosBenches({ config, frames, rounds, overloadFrames, hostileEvery, graph });
+          await runRealGraph({ config, frames, rounds, overloadFrames });
           return;
         }
         const result = await runDetectionBench({
@@ -167,31 +129,21 @@ export function benchCommand(): Command {
 }
 
 /**
- * `bench --ros`: the node on the test double, on the real graph, or both. The modules load
- * only here, and the real graph's load rclnodejs only when it runs.
+ * `bench --ros`: the node on the real ROS 2 graph. The module loads only here, and rclnodejs
+ * only when it runs.
  */
-async function runRosBenches(options: {
+async function runRealGraph(options: {
   config: AppConfig;
   frames: number;
   rounds: number;
   overloadFrames: number;
-  hostileEvery: number;
-  graph: 'double' | 'real' | 'both';
 }): Promise<void> {
-  const { graph, hostileEvery, ...settings } = options;
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  let double: RosNodeBenchResult | undefined;
-  if (graph !== 'real') {
-    const { formatRosNodeBench, runRosNodeBench } = await import('../bench/rosNodeBench.js');
-    double = await runRosNodeBench({ ...settings, hostileEvery, log });
-    process.stdout.write(`${formatRosNodeBench(double)}\n`);
-  }
-  if (graph === 'double') return;
   const { formatRealGraphBench, runRealGraphBench } = await import('../bench/realGraphBench.js');
   const { InterruptedError } = await import('../bench/processScope.js');
   let real;
   try {
-    real = await runRealGraphBench({ ...settings, log });
+    real = await runRealGraphBench({ ...options, log });
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;
     // The children are stopped; a replay in this process may still be running: do not wait for it.
@@ -201,12 +153,4 @@ async function runRosBenches(options: {
     process.exit(130);
   }
   process.stdout.write(`${formatRealGraphBench(real)}\n`);
-  if (double !== undefined) {
-    const { formatGraphComparison } = await import('../bench/graphComparison.js');
-    process.stdout.write(`\n${formatGraphComparison(double, real)}\n`);
-  }
-}
-
-function isModelForm(form: string): form is DetectorModelForm {
-  return (DETECTOR_MODEL_FORMS as readonly string[]).includes(form);
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSampleRecording } from '../sample/sampleRecording.js';
 import { configFrom, ExitStatus } from './configOption.js';
-import { runReplay } from './replay.js';
+import { runReplay } from '../replay/runReplay.js';
 
 /** The Foxglove layout for the demo's output bag (config/ ships with the package: npm and colcon). */
 const demoLayout = path.resolve(

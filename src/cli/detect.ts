@@ -1,13 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom, toArray, tap } from 'rxjs';
 import type { AppConfig } from '../config/detectorConfig.js';
-import { annotateDetections } from '../image/annotate.js';
-import { writeImageFile } from '../image/writeImageFile.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import type { ImageObserver } from '../pipeline/objectDetectionStage.js';
 import { processFrames } from '../pipeline/processFrames.js';
+import { annotatedImageFiles } from '../sinks/annotatedImageFiles.js';
 import { ImageFileSource } from '../sources/imageFileSource.js';
 
 /** Options of {@link runDetect}; mirrors `mobilenet-ros detect`. */
@@ -40,14 +38,8 @@ export async function runDetect(options: DetectOptions): Promise<FrameResult[]> 
 
 function annotator(dir: string | undefined): ImageObserver | undefined {
   if (dir === undefined) return undefined;
-  fs.mkdirSync(dir, { recursive: true });
-  return (image, result) => {
-    const base = path.basename(result.frame.topic).replace(/\.[^.]*$/, '');
-    const drawn = annotateDetections(image, result.detections, result.faces);
-    try {
-      writeImageFile(path.join(dir, `${base}.jpg`), drawn);
-    } finally {
-      drawn.release();
-    }
-  };
+  return annotatedImageFiles({
+    dir,
+    fileName: (result) => `${path.basename(result.frame.topic).replace(/\.[^.]*$/, '')}.jpg`,
+  });
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { configFrom, ExitStatus } from './configOption.js';
-import { runReplay } from './replay.js';
+import { runReplay } from '../replay/runReplay.js';
 
 /** `mobilenet-ros replay <bag> -o <out.mcap>` */
 export function replayCommand(): Command {

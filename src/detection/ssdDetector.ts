@@ -5,6 +5,7 @@ import { ModelSession, type ModelSessionOptions } from '../inference/modelSessio
 import { WorkerModelSession } from '../inference/workerModelSession.js';
 import type { ProviderReport } from '../inference/providerReport.js';
 import { float32Data, int32Data } from '../inference/tensorData.js';
+import { LabelMap } from '../models/labelMap.js';
 import { loadManifest, modelEntry, preparedFile } from '../models/manifest.js';
 import { parseSsdSpec } from '../models/ssdModelSpec.js';
 import { readVerified } from '../models/verifiedFile.js';
@@ -13,7 +14,6 @@ import {
   type SsdDecoderOptions,
   type SsdDetection,
 } from '../postprocess/ssdDecoder.js';
-import { LabelMap } from './labelMap.js';
 
 /**
  * Raw SSD outputs: 'best' holds each anchor's best class (enough for class-agnostic NMS),

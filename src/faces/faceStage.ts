@@ -1,5 +1,4 @@
 import type { FacesConfig } from '../config/facesConfig.js';
-import type { ObjectDetection } from '../detection/objectDetection.js';
 import type { FrameImage } from '../image/frameImage.js';
 import { warpAffine } from '../image/warpAffine.js';
 import { float32Data, type TensorData } from '../inference/tensorData.js';
@@ -40,10 +39,11 @@ export interface FaceStageOptions {
 /** Options of {@link FaceStage.process}. */
 export interface FaceProcessOptions {
   /**
-   * Person detections of this frame (source pixels). With `faces.region: persons` faces are
-   * looked for only inside them (each grown by 10%); ignored with `region: frame`.
+   * Person detections of this frame (source pixels): only their boxes are read, so any detection
+   * type will do. With `faces.region: persons` faces are looked for only inside them (each grown
+   * by 10%); ignored with `region: frame`.
    */
-  readonly persons?: readonly ObjectDetection[];
+  readonly persons?: readonly { readonly box: Box }[];
   /** When given, filled with the time each stage took for this frame. */
   readonly timings?: FaceTimings;
   /** Overrides `faces.region` for this call (enrolment always looks at the whole image). */
@@ -222,7 +222,7 @@ export class FaceStage {
   private async detect(
     image: FrameImage,
     mode: FacesConfig['region'],
-    persons: readonly ObjectDetection[] | undefined,
+    persons: readonly { readonly box: Box }[] | undefined,
   ): Promise<{ box: Box; score: number }[]> {
     const { width, height } = image;
     let regions: { box: Box; fit: RegionFit }[];

@@ -4,7 +4,7 @@ import { CPU, type ExecutionProvider } from '../inference/executionProvider.js';
 import { ModelSession } from '../inference/modelSession.js';
 import type { BenchGrid } from './benchGrid.js';
 import { buildMobilenetOnnx } from './buildMobilenetOnnx.js';
-import { summarizeLatencies, type LatencySummary } from '../bench/latencyStats.js';
+import { summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 import { linearFit, type LinearFit } from './linearFit.js';
 import { mobilenetCost } from './mobilenetCost.js';
 import { mobilenetV1, type ConvolutionStyle } from './mobilenetV1.js';

@@ -1,4 +1,4 @@
-import type { LabelMap } from '../detection/labelMap.js';
+import type { LabelMap } from '../models/labelMap.js';
 import type { Header, LabelInfo } from '../messages/types.js';
 
 /** vision_msgs/LabelInfo for a label map: class ids as in Detection2D results, and the score threshold. */

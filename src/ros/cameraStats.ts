@@ -1,4 +1,4 @@
-import { percentile } from '../bench/latencyStats.js';
+import { percentile } from '../stats/latencyStats.js';
 import type { CameraDiagnostics } from '../publish/diagnostics.js';
 
 interface Counters {

@@ -9,7 +9,7 @@ import {
 } from '../config/rosConfig.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
-import { annotateDetections } from '../image/annotate.js';
+import { annotateFrame } from '../image/annotateFrame.js';
 import type { FrameImage } from '../image/frameImage.js';
 import { matToImageMessage } from '../image/matToImageMessage.js';
 import { errorReason } from '../errors.js';
@@ -28,13 +28,14 @@ import { latestPerCamera } from '../pipeline/latestPerCamera.js';
 import { maxRatePerCamera } from '../pipeline/maxRatePerCamera.js';
 import type { ImageObserver, ObjectDetectionStage } from '../pipeline/objectDetectionStage.js';
 import { detection2DArray } from '../publish/detection2DArray.js';
-import { faceArrayMessage } from '../faces/faceArrayMessage.js';
-import { faceDetections } from '../faces/faceDetections.js';
+import { faceArrayMessage } from '../publish/faceArrayMessage.js';
+import { faceDetections } from '../publish/faceDetections.js';
 import { FACE_MESSAGE_TYPES, type FaceArrayMessage } from '../faces/faceMessages.js';
 import { diagnosticArray, fatalStatus } from '../publish/diagnostics.js';
 import { formatProviderReport } from '../inference/providerReport.js';
 import { imageAnnotations } from '../publish/imageAnnotations.js';
 import { labelInfo } from '../publish/labelInfo.js';
+import { overlayItems } from '../publish/overlayItems.js';
 import type { CameraFrame } from '../sources/cameraFrame.js';
 import { formatStamp } from '../sources/cameraFrame.js';
 import { cameraFrames } from './cameraSubscription.js';
@@ -478,7 +479,7 @@ export class DetectorNode {
     const camera = this.cameraByTopic.get(result.frame.topic);
     const publisher = camera === undefined ? undefined : this.outputs?.overlays.get(camera.name);
     if (publisher === undefined || publisher.subscriberCount() === 0) return;
-    const drawn = annotateDetections(image, result.detections);
+    const drawn = annotateFrame(image, overlayItems(result.detections));
     try {
       publisher.publish(matToImageMessage(drawn, result.frame.header, 'bgr8'));
     } finally {

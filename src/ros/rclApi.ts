@@ -1,6 +1,6 @@
 /**
  * The part of rclnodejs this package uses, as types taken from rclnodejs's own declarations, so
- * the node and its test double (test/ros/fakeRclnodejs.ts) cannot drift from the library.
+ * the node and its test double (test/support/fakeRclnodejs.ts) cannot drift from the library.
  * Type-only: importing this file loads nothing.
  */
 import type * as rclnodejs from 'rclnodejs';

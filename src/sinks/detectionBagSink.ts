@@ -1,9 +1,9 @@
 import type { TopicInfo } from '../bag/bagReader.js';
 import { McapBagWriter } from '../bag/mcapBagWriter.js';
 import { MessageCodec } from '../bag/messageCodec.js';
-import type { LabelMap } from '../detection/labelMap.js';
-import { faceArrayMessage } from '../faces/faceArrayMessage.js';
-import { faceDetections } from '../faces/faceDetections.js';
+import type { LabelMap } from '../models/labelMap.js';
+import { faceArrayMessage } from '../publish/faceArrayMessage.js';
+import { faceDetections } from '../publish/faceDetections.js';
 import {
   FACE_MESSAGE_TYPES,
   registerFaceMessages,

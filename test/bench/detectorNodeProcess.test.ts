@@ -4,7 +4,7 @@ import { cameraImageTopic, detectorNodeArgs } from '../../src/bench/detectorNode
 import { defaultConfig } from '../../src/config/parseConfig.js';
 import { inputTopic } from '../../src/config/rosConfig.js';
 import { DetectorNode } from '../../src/ros/detectorNode.js';
-import { FakeNode, givenParameters, realRclClasses } from '../../src/ros/testing/fakeRclnodejs.js';
+import { FakeNode, givenParameters, realRclClasses } from '../support/fakeRclnodejs.js';
 
 /** The `-p name:=value` pairs, each value parsed as YAML, as rcl parses them. */
 function parameters(args: readonly string[]): Map<string, unknown> {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { formatGraphComparison } from '../../src/bench/graphComparison.js';
-import { summarizeLatencies } from '../../src/bench/latencyStats.js';
+import { formatGraphComparison } from '../tools/graphComparison.js';
+import { summarizeLatencies } from '../../src/stats/latencyStats.js';
 import { formatRealGraphBench, type RealGraphBenchResult } from '../../src/bench/realGraphBench.js';
-import type { RosNodeBenchResult } from '../../src/bench/rosNodeBench.js';
+import type { RosNodeBenchResult } from '../tools/rosNodeBench.js';
 
 const play = (fps: number, loss: number) => ({
   played: 100,

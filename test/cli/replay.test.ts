@@ -7,7 +7,7 @@ import { McapIndexedReader } from '@mcap/core';
 import { openBag } from '../../src/bag/openBag.js';
 import { McapBagWriter } from '../../src/bag/mcapBagWriter.js';
 import { MessageCodec } from '../../src/bag/messageCodec.js';
-import { runReplay } from '../../src/cli/replay.js';
+import { runReplay } from '../../src/replay/runReplay.js';
 import { defaultConfig } from '../../src/config/parseConfig.js';
 import { BagError, ModelError } from '../../src/errors.js';
 import { WORKER_FAULT_ENV } from '../../src/inference/workerProtocol.js';

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MessageCodec } from '../../src/bag/messageCodec.js';
 import { MessageError } from '../../src/errors.js';
-import { embeddingModelTag, faceArrayMessage } from '../../src/faces/faceArrayMessage.js';
-import { faceDetections } from '../../src/faces/faceDetections.js';
+import { embeddingModelTag, faceArrayMessage } from '../../src/publish/faceArrayMessage.js';
+import { faceDetections } from '../../src/publish/faceDetections.js';
 import { faceJson } from '../../src/faces/faceJson.js';
 import {
   FACE_MESSAGE_TYPES,

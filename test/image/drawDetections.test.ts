@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 
 import cv from '../../src/image/cv.js';
 import type { Mat } from '../../src/image/cv.js';
-import { colorForLabel, drawDetections } from '../../src/image/drawDetections.js';
+import { drawDetections } from '../../src/image/drawDetections.js';
+import { colorForLabel } from '../../src/image/overlayItem.js';
 import { bytesOf, loadPhoto } from './imageTestSupport.js';
 
 function pixel(bytes: Uint8Array, width: number, x: number, y: number): number[] {

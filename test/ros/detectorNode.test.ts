@@ -11,11 +11,7 @@ import { MessageTypes, PointsAnnotationType } from '../../src/messages/types.js'
 import { rosPreflight } from '../../src/ros/loadRclnodejs.js';
 import { DetectorNode } from '../../src/ros/detectorNode.js';
 import { WORKER_FAULT_ENV } from '../../src/inference/workerProtocol.js';
-import {
-  encodeAgainstDefinition,
-  FakeNode,
-  givenParameters,
-} from '../../src/ros/testing/fakeRclnodejs.js';
+import { encodeAgainstDefinition, FakeNode, givenParameters } from '../support/fakeRclnodejs.js';
 import {
   harness,
   header,

@@ -6,7 +6,7 @@ import type { CompressedImage, Header, Image } from '../../src/messages/types.js
 import { DetectorNode } from '../../src/ros/detectorNode.js';
 import type { RclClasses } from '../../src/ros/rclApi.js';
 import { fixturesDir } from '../support/paths.js';
-import { FakeNode, givenParameters, realRclClasses } from '../../src/ros/testing/fakeRclnodejs.js';
+import { FakeNode, givenParameters, realRclClasses } from '../support/fakeRclnodejs.js';
 
 let classes: RclClasses | undefined;
 

@@ -5,7 +5,7 @@
  *
  * Usage: node replayWithPeakRss.js <input bag> <output bag>
  */
-import { runReplay } from '../../../src/cli/replay.js';
+import { runReplay } from '../../../src/replay/runReplay.js';
 import { defaultConfig } from '../../../src/config/parseConfig.js';
 import { modelsDir } from '../../support/paths.js';
 

@@ -1,6 +1,6 @@
-import { boundingBox2D, hypothesisWithoutPose } from '../publish/visionParts.js';
+import { boundingBox2D, hypothesisWithoutPose } from './visionParts.js';
 import type { Detection2D, Detection2DArray, Header } from '../messages/types.js';
-import type { FaceResult } from './faceResult.js';
+import type { FaceResult } from '../faces/faceResult.js';
 
 /**
  * The faces of one frame as vision_msgs/Detection2DArray, for tools that only know vision_msgs

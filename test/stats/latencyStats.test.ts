@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { percentile, summarizeLatencies } from '../../src/bench/latencyStats.js';
+import { percentile, summarizeLatencies } from '../../src/stats/latencyStats.js';
 
 describe('percentile', () => {
   it('interpolates between the nearest ranks', () => {

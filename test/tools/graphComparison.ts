@@ -1,5 +1,5 @@
-import type { LatencySummary } from './latencyStats.js';
-import type { RealGraphBenchResult } from './realGraphBench.js';
+import type { LatencySummary } from '../../src/stats/latencyStats.js';
+import type { RealGraphBenchResult } from '../../src/bench/realGraphBench.js';
 import type { RosNodeBenchResult } from './rosNodeBench.js';
 
 /**

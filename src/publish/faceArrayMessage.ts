@@ -1,8 +1,8 @@
-import { boundingBox2D } from '../publish/visionParts.js';
+import { boundingBox2D } from './visionParts.js';
 import type { Header, ObjectHypothesis } from '../messages/types.js';
-import type { EmbeddingModelId } from './faceModels.js';
-import type { FaceArrayMessage, FaceMessage } from './faceMessages.js';
-import type { FaceResult } from './faceResult.js';
+import type { EmbeddingModelId } from '../faces/faceModels.js';
+import type { FaceArrayMessage, FaceMessage } from '../faces/faceMessages.js';
+import type { FaceResult } from '../faces/faceResult.js';
 
 /** Options of {@link faceArrayMessage}. */
 export interface FaceArrayOptions {

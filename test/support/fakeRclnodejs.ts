@@ -1,7 +1,4 @@
 /**
- * (In src/ so that `mobilenet-ros bench --ros` can drive the node without ROS; only tests and
- * benchmarks import it.)
- *
  * A test double of exactly the rclnodejs API the node uses, typed against rclnodejs's own
  * declarations (node_modules/rclnodejs/types): `implements` the same Pick<> types as
  * src/ros/rclApi.ts, so a change in rclnodejs's typings breaks the build here, not on a robot.
@@ -10,6 +7,9 @@
  * rclnodejs/lib, loadable without the native binding), so range checks behave as on a robot.
  * Every published message is CDR-serialised against the package's .msg definitions, so a
  * misspelt or missing field fails the test that published it.
+ *
+ * Test code only (the unit tests of the node and the test-double benchmark,
+ * test/tools/rosNodeBench.ts): nothing under src/ may import it (test/structure/).
  */
 import type * as rclnodejs from 'rclnodejs';
 import type {
@@ -19,9 +19,9 @@ import type {
   RosNode,
   RosRunnableNode,
   TopicEndpointInfo,
-} from '../rclApi.js';
-import { packageCodec } from '../packageCodecs.js';
-import type { OverrideValue, ResolvedOverride } from '../parameterOverrides.js';
+} from '../../src/ros/rclApi.js';
+import { packageCodec } from '../../src/ros/packageCodecs.js';
+import type { OverrideValue, ResolvedOverride } from '../../src/ros/parameterOverrides.js';
 
 /** A message type as the node passes it (rclApi.ts: narrowed once rclnodejs generated its typings). */
 type TypeClass = RosMessageType;

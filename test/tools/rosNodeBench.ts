@@ -1,15 +1,35 @@
+/**
+ * The ROS node's benchmark on the rclnodejs test double: the node in this process, frames
+ * delivered by the double, no ROS needed (it was `mobilenet-ros bench --ros --graph double`;
+ * the product's `bench --ros` times the node on the real ROS 2 graph, and the product does not
+ * ship test code). Numbers only, no assertions. Run after `npm run build`:
+ *
+ *   node dist/test/tools/rosNodeBench.js [--frames N] [--rounds N] [--overload-frames N]
+ *     [--threads N] [--form auto|qdq|qdq_s8|float] [--config FILE] [--hostile-every N] [--real]
+ *
+ * The options and defaults are `bench --ros`'s. --hostile-every N: every N-th overload message is
+ * hostile, the soak (e.g. --overload-frames 100000 --hostile-every 100). --real: then the same
+ * on the real graph (`bench --ros`: needs ROS 2 sourced and a ROS_DOMAIN_ID of its own), and the
+ * two side by side (it was `--graph both`).
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AppConfig } from '../config/detectorConfig.js';
-import type { CompressedImage } from '../messages/types.js';
-import { DetectorNode } from '../ros/detectorNode.js';
-import { FakeNode, givenParameters, realRclClasses } from '../ros/testing/fakeRclnodejs.js';
-import { writeSampleRecording } from '../sample/sampleRecording.js';
-import { readBagJpegs } from './bagJpegs.js';
+import { parseArgs } from 'node:util';
+import { detectorBenchConfig } from '../../src/bench/detectorBenchConfig.js';
+import { InterruptedError } from '../../src/bench/processScope.js';
+import { formatRealGraphBench, runRealGraphBench } from '../../src/bench/realGraphBench.js';
+import { configFrom } from '../../src/cli/configOption.js';
+import type { AppConfig } from '../../src/config/detectorConfig.js';
+import type { CompressedImage } from '../../src/messages/types.js';
+import { DetectorNode } from '../../src/ros/detectorNode.js';
+import { FakeNode, givenParameters, realRclClasses } from '../support/fakeRclnodejs.js';
+import { writeSampleRecording } from '../../src/sample/sampleRecording.js';
+import { readBagJpegs } from '../../src/bench/bagJpegs.js';
+import { formatGraphComparison } from './graphComparison.js';
 import { hostileCompressedImages } from './hostileFrames.js';
-import { summarizeLatencies, type LatencySummary } from './latencyStats.js';
-import { fpsOf, overallFps, replayRate, type Rate } from './replayRate.js';
+import { summarizeLatencies, type LatencySummary } from '../../src/stats/latencyStats.js';
+import { fpsOf, overallFps, replayRate, type Rate } from '../../src/bench/replayRate.js';
 
 /** Options of {@link runRosNodeBench}. */
 export interface RosNodeBenchOptions {
@@ -443,4 +463,55 @@ function handleTrend(samples: readonly ResourceSample[]): string {
     `  handles after block 2 -> last: fds ${from.fds} -> ${to.fds} (max ${maxFds}), active resources ` +
     `${from.activeResources} -> ${to.activeResources} (flat: ${flat ? 'ok' : 'MISSED'})`
   );
+}
+
+function integer(name: string, text: string | undefined, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min)
+    throw new RangeError(`'--${name}' must be an integer >= ${min}, got ${text}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      frames: { type: 'string', default: '400' },
+      rounds: { type: 'string', default: '8' },
+      'overload-frames': { type: 'string', default: '600' },
+      'hostile-every': { type: 'string', default: '0' },
+      threads: { type: 'string' },
+      form: { type: 'string' },
+      config: { type: 'string' },
+      real: { type: 'boolean', default: false },
+    },
+  });
+  const frames = integer('frames', values.frames, 1);
+  const rounds = integer('rounds', values.rounds, 1);
+  const overloadFrames = integer('overload-frames', values['overload-frames'], 1);
+  const hostileEvery = integer('hostile-every', values['hostile-every'], 0);
+  if (hostileEvery > 0 && values.real)
+    throw new RangeError(`'--hostile-every' is for the test double alone: leave out --real`);
+  const config = detectorBenchConfig(configFrom(values.config), {
+    ...(values.threads === undefined ? {} : { threads: values.threads }),
+    ...(values.form === undefined ? {} : { form: values.form }),
+  });
+  const settings = { config, frames, rounds, overloadFrames };
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const double = await runRosNodeBench({ ...settings, hostileEvery, log });
+  process.stdout.write(`${formatRosNodeBench(double)}\n`);
+  if (!values.real) return;
+  let real;
+  try {
+    real = await runRealGraphBench({ ...settings, log });
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    // The children are stopped; a replay in this process may still be running: do not wait for it.
+    process.stderr.write(`rosNodeBench: ${error.message}; every process it started is stopped\n`);
+    process.exit(130);
+  }
+  process.stdout.write(`${formatRealGraphBench(real)}\n\n${formatGraphComparison(double, real)}\n`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  await main();
 }

@@ -1,19 +1,16 @@
 import { openBag } from '../bag/openBag.js';
 import type { AppConfig } from '../config/detectorConfig.js';
-import { annotateDetections } from '../image/annotate.js';
-import { writeImageFile } from '../image/writeImageFile.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import type { ImageObserver } from '../pipeline/objectDetectionStage.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
 import { processFrames } from '../pipeline/processFrames.js';
 import { RunSummary } from '../pipeline/runSummary.js';
+import { annotatedImageFiles } from '../sinks/annotatedImageFiles.js';
 import { DetectionBagSink } from '../sinks/detectionBagSink.js';
 import { BagFrameSource } from '../sources/bagFrameSource.js';
 import { ProgressLine } from './progressLine.js';
-import fs from 'node:fs';
 import { catchError, concatMap, EMPTY } from 'rxjs';
 import { fatalError, type MobilenetRosError } from '../errors.js';
-import path from 'node:path';
 
 /** Options of {@link runReplay}; mirrors `mobilenet-ros replay`. */
 export interface ReplayOptions {
@@ -151,18 +148,13 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
 function annotationObserver(options: ReplayOptions, written: string[]): ImageObserver | undefined {
   const dir = options.annotateDir;
   if (dir === undefined) return undefined;
-  fs.mkdirSync(dir, { recursive: true });
   const every = options.annotateEvery ?? 1;
-  return (image, result) => {
-    if (result.frame.sequence % every !== 0) return;
-    const name = `${result.frame.topic.replace(/^\//, '').replace(/[^A-Za-z0-9_-]+/g, '_')}_${String(result.frame.sequence).padStart(5, '0')}.jpg`;
-    const file = path.join(dir, name);
-    const drawn = annotateDetections(image, result.detections, result.faces);
-    try {
-      writeImageFile(file, drawn);
-      written.push(file);
-    } finally {
-      drawn.release();
-    }
-  };
+  return annotatedImageFiles({
+    dir,
+    fileName: (result) =>
+      result.frame.sequence % every !== 0
+        ? undefined
+        : `${result.frame.topic.replace(/^\//, '').replace(/[^A-Za-z0-9_-]+/g, '_')}_${String(result.frame.sequence).padStart(5, '0')}.jpg`,
+    onWritten: (file) => written.push(file),
+  });
 }

@@ -1,20 +1,20 @@
 import type { ObjectDetection } from '../detection/objectDetection.js';
 import type { FaceResult } from '../faces/faceResult.js';
-import type { Mat } from './cv.js';
-import { colorForLabel, drawDetections } from './drawDetections.js';
-import type { FrameImage } from './frameImage.js';
+import { colorForLabel, type OverlayItem } from '../image/overlayItem.js';
+
+/** What a face's overlay needs of its result. */
+export type OverlaidFace = Pick<FaceResult, 'box' | 'score' | 'identity' | 'identityScore'>;
 
 /**
- * A copy of the frame with each detection's box and "label #track score" drawn (a track's colour
- * stays the same from frame to frame), and each face's box with its identity (or "face"). The
- * caller releases it.
+ * What an annotated frame shows, as plain boxes with captions for image/annotateFrame.ts: each
+ * detection's box with "label #track score" (a track keeps its colour from frame to frame), and
+ * each face's box with its identity (or "face") and score.
  */
-export function annotateDetections(
-  image: FrameImage,
+export function overlayItems(
   detections: readonly ObjectDetection[],
-  faces: readonly FaceResult[] = [],
-): Mat {
-  return drawDetections(image.bgr(), [
+  faces: readonly OverlaidFace[] = [],
+): OverlayItem[] {
+  return [
     ...detections.map((d) => ({
       box: d.box,
       label: `${d.label}${d.trackId === undefined ? '' : ` #${d.trackId}`} ${d.score.toFixed(2)}`,
@@ -28,5 +28,5 @@ export function annotateDetections(
           ? `face ${f.score.toFixed(2)}`
           : `${f.identity} ${f.identityScore.toFixed(2)}`,
     })),
-  ]);
+  ];
 }

@@ -1,3 +1,8 @@
+/**
+ * Latency statistics (percentiles, summaries): pure maths shared by the running node
+ * (ros/cameraStats.ts, its /diagnostics percentiles) and the benchmarks.
+ */
+
 /** Summary of repeated latency measurements, in milliseconds. */
 export interface LatencySummary {
   readonly runs: number;

@@ -2,7 +2,8 @@ import { ModelError } from '../errors.js';
 
 /**
  * Class labels by numeric id, read from a labels file with one `<id> <name>` per line (the
- * Coral format; ids may have gaps) or one name per line (the id is the line number).
+ * Coral format; ids may have gaps) or one name per line (the id is the line number). A model's
+ * file like its weights, so it lives here: the detector and the crop classifier both read one.
  */
 export class LabelMap {
   private constructor(private readonly names: ReadonlyMap<number, string>) {}
