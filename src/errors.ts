@@ -108,3 +108,8 @@ export function boundedText(value: string, max = 64): string {
   if (value.length <= max) return escaped(value);
   return `${escaped(value.slice(0, max))}... (${value.length} characters)`;
 }
+
+/** The message of a caught value: an Error's message, anything else as a string. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 
-import { BagError } from '../errors.js';
+import { BagError, errorText } from '../errors.js';
 
 /** What a bag directory's metadata.yaml says about where and how its messages are stored. */
 export interface BagMetadata {
@@ -27,11 +27,9 @@ export async function readBagMetadata(directory: string): Promise<BagMetadata> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new BagError(
-      'BAG_INVALID',
-      `${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+    throw new BagError('BAG_INVALID', `${file}: cannot read: ${errorText(error)}`, {
+      cause: error,
+    });
   }
   let document: unknown;
   try {

@@ -4,7 +4,7 @@ import { McapIndexedReader, McapRecordBuilder, McapStreamReader, MCAP_MAGIC } fr
 import type { McapTypes } from '@mcap/core';
 import { FileHandleReadable } from '@mcap/nodejs';
 
-import { BagError } from '../errors.js';
+import { BagError, errorText } from '../errors.js';
 import type {
   BagDamage,
   BagMessage,
@@ -268,8 +268,4 @@ function corrupt(path: string, error: unknown, offset?: number): BagError {
 
 function compare(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from '@foxglove/rosmsg';
 import { McapWriter, type IWritable } from '@mcap/core';
 
-import { BagError, MessageError } from '../errors.js';
+import { BagError, MessageError, errorText } from '../errors.js';
 
 /** Options of `McapBagWriter.create()`. */
 export interface McapBagWriterOptions {
@@ -377,8 +377,4 @@ async function exists(filePath: string): Promise<boolean> {
 
 function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { McapStreamReader } from '@mcap/core';
 import type { McapTypes } from '@mcap/core';
 
-import { BagError } from '../errors.js';
+import { BagError, errorText } from '../errors.js';
 import type {
   BagDamage,
   BagMessage,
@@ -164,7 +164,7 @@ async function* streamRecords(
       }
     }
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = errorText(error);
     if (onDamage !== undefined && !text.includes('Unsupported compression')) {
       // Without an index there is no next chunk to go to: the rest of the file is lost.
       onDamage({

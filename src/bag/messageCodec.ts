@@ -1,7 +1,7 @@
 import { parse } from '@foxglove/rosmsg';
 import { MessageReader, MessageWriter } from '@foxglove/rosmsg2-serialization';
 
-import { MessageError } from '../errors.js';
+import { MessageError, errorText } from '../errors.js';
 import { ensureUtf8CdrStrings } from './cdrUtf8Strings.js';
 import { MessageValidator } from './messageValidator.js';
 import { isServiceEventSchema, serviceEventSchemaText } from './serviceEventSchema.js';
@@ -100,8 +100,4 @@ export class MessageCodec<T = unknown> {
       );
     }
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MCAP_MAGIC } from '@mcap/core';
 import type { McapTypes } from '@mcap/core';
 
-import { BagError } from '../errors.js';
+import { BagError, errorText } from '../errors.js';
 import { MessageRegistry } from '../messages/messageRegistry.js';
 import type { BagReader } from './bagReader.js';
 import { readBagMetadata } from './bagMetadata.js';
@@ -180,11 +180,9 @@ async function readPrefix(file: string): Promise<Buffer> {
       await handle.close();
     }
   } catch (error) {
-    throw new BagError(
-      'BAG_INVALID',
-      `${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+    throw new BagError('BAG_INVALID', `${file}: cannot read: ${errorText(error)}`, {
+      cause: error,
+    });
   }
 }
 

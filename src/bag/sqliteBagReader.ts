@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 
 import Database from 'better-sqlite3';
 
-import { BagError } from '../errors.js';
+import { BagError, errorText } from '../errors.js';
 import type { MessageRegistry } from '../messages/messageRegistry.js';
 import type {
   BagDamage,
@@ -184,7 +184,7 @@ export class Sqlite3BagReader implements BagReader {
         path: this.path,
         offset: undefined,
         message:
-          `${this.path}: sqlite reports ${error instanceof Error ? error.message : String(error)}; ` +
+          `${this.path}: sqlite reports ${errorText(error)}; ` +
           `the messages from there on are skipped; \`sqlite3 ${this.path} .recover\` on a copy ` +
           `may save more`,
       });
@@ -226,11 +226,9 @@ async function openDatabase(path: string): Promise<Database.Database> {
   try {
     buffer = await readFile(path);
   } catch (error) {
-    throw new BagError(
-      'BAG_INVALID',
-      `${path}: cannot read: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+    throw new BagError('BAG_INVALID', `${path}: cannot read: ${errorText(error)}`, {
+      cause: error,
+    });
   }
   await checkNoWal(path);
   if (buffer.toString('latin1', 0, SQLITE_MAGIC.length) !== SQLITE_MAGIC) {
@@ -296,7 +294,7 @@ function asBagError(path: string, error: unknown): BagError {
   }
   return new BagError(
     'BAG_INVALID',
-    `${path}: corrupt sqlite3 bag: ${error instanceof Error ? error.message : String(error)}; ` +
+    `${path}: corrupt sqlite3 bag: ${errorText(error)}; ` +
       `copy it again from its source, or try \`sqlite3 ${path} .recover\` on a copy`,
     { cause: error },
   );

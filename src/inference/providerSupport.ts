@@ -1,3 +1,4 @@
+import { errorText } from '../errors.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -84,8 +85,7 @@ export function sessionFailureReason(
   error: unknown,
   support: ProviderSupport = providerSupport(),
 ): string {
-  const message =
-    (error instanceof Error ? error.message : String(error)).split('\n')[0]?.trim() ?? '';
+  const message = errorText(error).split('\n')[0]?.trim() ?? '';
   if (/failed to load shared library/i.test(message) && kind !== 'cpu') {
     const lib = path.join(support.binaryDir, providerLibraries[kind][1] ?? '');
     return `${message} (a library it needs is missing or of the wrong version: run \`ldd ${lib}\`)`;

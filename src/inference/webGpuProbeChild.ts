@@ -1,3 +1,4 @@
+import { errorText } from '../errors.js';
 /**
  * Run by webGpuProbe.ts in a child process: creates one onnxruntime session on the WebGPU
  * provider alone, runs it once, and prints one JSON line (WebGpuChildAnswer) on stdout. A child,
@@ -79,7 +80,7 @@ async function main(): Promise<WebGpuChildAnswer> {
     }
     return { ok: true, createMs: created - start, runMs };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorText(error) };
   }
 }
 

@@ -1,6 +1,6 @@
 import { parse } from '@foxglove/rosmsg';
 
-import { MessageError } from '../errors.js';
+import { MessageError, errorText } from '../errors.js';
 import { builtinDefinitions } from './definitions.js';
 
 /** The separator rosbag2 and Foxglove put between the definitions of a ros2msg schema. */
@@ -201,8 +201,4 @@ function unknownType(name: string): MessageError {
     'MESSAGE_UNKNOWN_TYPE',
     `no definition of ${name} is registered; register its .msg text with MessageRegistry.register()`,
   );
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -43,7 +43,10 @@ export interface ModelManifest {
 }
 
 /** The folder that holds manifest.json and the prepared models (the package's models/). */
-export const defaultModelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
+export const defaultModelsDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../models',
+);
 
 /** Reads and checks the manifest. */
 export function loadManifest(modelsDir = defaultModelsDir): ModelManifest {
@@ -52,18 +55,32 @@ export function loadManifest(modelsDir = defaultModelsDir): ModelManifest {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ModelError('MODEL_MISSING', `cannot read the model manifest ${file}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new ModelError(
+      'MODEL_MISSING',
+      `cannot read the model manifest ${file}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const manifest = raw as ModelManifest;
-  if (manifest.formatVersion !== 1 || typeof manifest.models !== 'object' || typeof manifest.tarballs !== 'object') {
-    throw new ModelError('MODEL_CORRUPT', `${file}: unsupported manifest (formatVersion must be 1)`);
+  if (
+    manifest.formatVersion !== 1 ||
+    typeof manifest.models !== 'object' ||
+    typeof manifest.tarballs !== 'object'
+  ) {
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${file}: unsupported manifest (formatVersion must be 1)`,
+    );
   }
   for (const [name, model] of Object.entries(manifest.models)) {
     for (const [role, source] of Object.entries(model.sources)) {
       if (manifest.tarballs[source.tarball] === undefined) {
-        throw new ModelError('MODEL_CORRUPT', `${file}: models.${name}.sources.${role} names unknown tarball '${source.tarball}'`);
+        throw new ModelError(
+          'MODEL_CORRUPT',
+          `${file}: models.${name}.sources.${role} names unknown tarball '${source.tarball}'`,
+        );
       }
     }
   }
@@ -74,7 +91,10 @@ export function loadManifest(modelsDir = defaultModelsDir): ModelManifest {
 export function modelEntry(manifest: ModelManifest, name: string): ModelEntry {
   const entry = manifest.models[name];
   if (entry === undefined) {
-    throw new ModelError('MODEL_MISSING', `no model '${name}' in the manifest; known: ${Object.keys(manifest.models).join(', ')}`);
+    throw new ModelError(
+      'MODEL_MISSING',
+      `no model '${name}' in the manifest; known: ${Object.keys(manifest.models).join(', ')}`,
+    );
   }
   return entry;
 }
@@ -83,7 +103,10 @@ export function modelEntry(manifest: ModelManifest, name: string): ModelEntry {
 export function preparedFile(entry: ModelEntry, role: string, modelName: string): PreparedFile {
   const output = entry.outputs[role];
   if (output === undefined) {
-    throw new ModelError('MODEL_MISSING', `model '${modelName}' has no '${role}' file; it has: ${Object.keys(entry.outputs).join(', ')}`);
+    throw new ModelError(
+      'MODEL_MISSING',
+      `model '${modelName}' has no '${role}' file; it has: ${Object.keys(entry.outputs).join(', ')}`,
+    );
   }
   return output;
 }

@@ -28,9 +28,13 @@ export async function fetchTarball(pin: PinnedTarball, cacheDir: string): Promis
 
   await fs.mkdir(cacheDir, { recursive: true });
   try {
-    await run('npm', ['pack', `${pin.package}@${pin.version}`, '--pack-destination', cacheDir, '--silent'], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await run(
+      'npm',
+      ['pack', `${pin.package}@${pin.version}`, '--pack-destination', cacheDir, '--silent'],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
   } catch (error) {
     throw new ModelError(
       'MODEL_FETCH_FAILED',
@@ -62,7 +66,10 @@ export async function readTarEntry(tarball: string, entryPath: string): Promise<
     },
   });
   if (!found) {
-    throw new ModelError('MODEL_FETCH_FAILED', `${path.basename(tarball)} has no file ${entryPath}`);
+    throw new ModelError(
+      'MODEL_FETCH_FAILED',
+      `${path.basename(tarball)} has no file ${entryPath}`,
+    );
   }
   return Buffer.concat(chunks);
 }

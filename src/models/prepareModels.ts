@@ -46,11 +46,18 @@ export async function prepareModels(options: PrepareOptions): Promise<PreparedMo
   for (const name of names) {
     const entry = manifest.models[name];
     if (entry === undefined) {
-      throw new ModelError('MODEL_MISSING', `no model '${name}' in the manifest; known: ${Object.keys(manifest.models).join(', ')}`);
+      throw new ModelError(
+        'MODEL_MISSING',
+        `no model '${name}' in the manifest; known: ${Object.keys(manifest.models).join(', ')}`,
+      );
     }
     if (!options.force && (await allValid(options.modelsDir, entry))) {
       log(`${name}: up to date`);
-      reports.push({ model: name, status: 'up to date', files: await describe(options.modelsDir, entry) });
+      reports.push({
+        model: name,
+        status: 'up to date',
+        files: await describe(options.modelsDir, entry),
+      });
       continue;
     }
     log(`${name}: preparing (${entry.description})`);
@@ -59,7 +66,8 @@ export async function prepareModels(options: PrepareOptions): Promise<PreparedMo
     const outputs = runRecipe(entry, sources, name, calibration);
     for (const [role, prepared] of Object.entries(entry.outputs)) {
       const bytes = outputs.get(role);
-      if (bytes === undefined) throw new Error(`recipe ${entry.recipe} produced no '${role}' file for ${name}`);
+      if (bytes === undefined)
+        throw new Error(`recipe ${entry.recipe} produced no '${role}' file for ${name}`);
       const actual = sha256(bytes);
       if (prepared.sha256 !== '' && actual !== prepared.sha256) {
         throw new ModelError(
@@ -69,9 +77,15 @@ export async function prepareModels(options: PrepareOptions): Promise<PreparedMo
         );
       }
       await writeAtomically(path.join(options.modelsDir, prepared.file), bytes);
-      log(`  wrote ${prepared.file} (${bytes.byteLength} bytes, sha256 ${actual}${prepared.sha256 === '' ? ', not pinned' : ''})`);
+      log(
+        `  wrote ${prepared.file} (${bytes.byteLength} bytes, sha256 ${actual}${prepared.sha256 === '' ? ', not pinned' : ''})`,
+      );
     }
-    reports.push({ model: name, status: 'prepared', files: await describe(options.modelsDir, entry) });
+    reports.push({
+      model: name,
+      status: 'prepared',
+      files: await describe(options.modelsDir, entry),
+    });
   }
   return reports;
 }
@@ -89,12 +103,19 @@ async function readSources(
   return result;
 }
 
-async function readSource(manifest: ModelManifest, source: SourceFile, label: string, cacheDir: string): Promise<Buffer> {
+async function readSource(
+  manifest: ModelManifest,
+  source: SourceFile,
+  label: string,
+  cacheDir: string,
+): Promise<Buffer> {
   const pin = manifest.tarballs[source.tarball];
-  if (pin === undefined) throw new ModelError('MODEL_CORRUPT', `${label}: unknown tarball ${source.tarball}`);
+  if (pin === undefined)
+    throw new ModelError('MODEL_CORRUPT', `${label}: unknown tarball ${source.tarball}`);
   const tarball = await fetchTarball(pin, cacheDir);
   const outer = await readTarEntry(tarball, source.path);
-  const bytes = source.zipEntry === undefined ? outer : await readZipEntry(outer, source.zipEntry, source.path);
+  const bytes =
+    source.zipEntry === undefined ? outer : await readZipEntry(outer, source.zipEntry, source.path);
   const actual = sha256(bytes);
   if (actual !== source.sha256) {
     throw new ModelError(
@@ -106,7 +127,11 @@ async function readSource(manifest: ModelManifest, source: SourceFile, label: st
 }
 
 /** The committed calibration table of a model, checked against its sha256; undefined when it has none. */
-async function readCalibration(modelsDir: string, entry: ModelEntry, name: string): Promise<Buffer | undefined> {
+async function readCalibration(
+  modelsDir: string,
+  entry: ModelEntry,
+  name: string,
+): Promise<Buffer | undefined> {
   const table = entry.calibration;
   if (table === undefined) return undefined;
   const fix = 'It is part of the repository: restore it with `git checkout -- models/`.';
@@ -125,7 +150,11 @@ function runRecipe(
 ): Map<string, Uint8Array> {
   const source = (role: string): Buffer => {
     const bytes = sources.get(role);
-    if (bytes === undefined) throw new ModelError('MODEL_CORRUPT', `${name}: recipe ${entry.recipe} needs a '${role}' source`);
+    if (bytes === undefined)
+      throw new ModelError(
+        'MODEL_CORRUPT',
+        `${name}: recipe ${entry.recipe} needs a '${role}' source`,
+      );
     return bytes;
   };
   switch (entry.recipe) {
@@ -154,11 +183,18 @@ function runRecipe(
     case 'onnx-cpu-rewrite': {
       // Each source ONNX file becomes the output of the same role (see rewriteOnnxForCpu).
       const outputs = new Map<string, Uint8Array>(
-        [...sources.entries()].map(([role, bytes]) => [role, rewriteOnnxForCpu(bytes, `${name}.${role}`).onnx]),
+        [...sources.entries()].map(([role, bytes]) => [
+          role,
+          rewriteOnnxForCpu(bytes, `${name}.${role}`).onnx,
+        ]),
       );
       if (calibration !== undefined) {
         const float = outputs.get('onnx');
-        if (float === undefined) throw new ModelError('MODEL_CORRUPT', `${name}: a calibrated model needs an 'onnx' source`);
+        if (float === undefined)
+          throw new ModelError(
+            'MODEL_CORRUPT',
+            `${name}: a calibrated model needs an 'onnx' source`,
+          );
         const table = parseCalibrationTable(calibration, `${name} calibration table`);
         outputs.set('int8', quantizeOnnxInt8(float, sha256(float), table, `${name} (int8)`).onnx);
       }
@@ -179,7 +215,10 @@ async function allValid(modelsDir: string, entry: ModelEntry): Promise<boolean> 
   return true;
 }
 
-async function describe(modelsDir: string, entry: ModelEntry): Promise<PreparedModelReport['files']> {
+async function describe(
+  modelsDir: string,
+  entry: ModelEntry,
+): Promise<PreparedModelReport['files']> {
   return Promise.all(
     Object.values(entry.outputs).map(async (p) => {
       const stat = await fs.stat(path.join(modelsDir, p.file));

@@ -24,12 +24,19 @@ export function parseSsdSpec(bytes: Uint8Array, file: string): SsdModelSpec {
   try {
     spec = JSON.parse(new TextDecoder().decode(bytes)) as SsdModelSpec;
   } catch (error) {
-    throw new ModelError('MODEL_CORRUPT', `${file} is not valid JSON. Run \`mobilenet-ros models prepare --force\`.`, {
-      cause: error,
-    });
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${file} is not valid JSON. Run \`mobilenet-ros models prepare --force\`.`,
+      {
+        cause: error,
+      },
+    );
   }
   if (spec.formatVersion !== 1 || !Array.isArray(spec.anchors) || spec.inputShape.length !== 4) {
-    throw new ModelError('MODEL_CORRUPT', `${file} is not an SSD spec (formatVersion 1). Run \`mobilenet-ros models prepare --force\`.`);
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${file} is not an SSD spec (formatVersion 1). Run \`mobilenet-ros models prepare --force\`.`,
+    );
   }
   return spec;
 }

@@ -33,9 +33,13 @@ export async function readChecked(
   try {
     bytes = await fs.readFile(file);
   } catch (error) {
-    throw new ModelError('MODEL_MISSING', `${describe.what} ${file} is missing. ${describe.missingFix}`, {
-      cause: error,
-    });
+    throw new ModelError(
+      'MODEL_MISSING',
+      `${describe.what} ${file} is missing. ${describe.missingFix}`,
+      {
+        cause: error,
+      },
+    );
   }
   const actual = sha256(bytes);
   if (expectedSha256 !== '' && actual !== expectedSha256) {

@@ -6,7 +6,13 @@ export function readZipEntry(zip: Buffer, entryName: string, label = 'zip'): Pro
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(zip, { lazyEntries: true }, (openError, archive) => {
       if (openError) {
-        reject(new ModelError('MODEL_FETCH_FAILED', `${label} is not a readable zip: ${openError.message}`, { cause: openError }));
+        reject(
+          new ModelError(
+            'MODEL_FETCH_FAILED',
+            `${label} is not a readable zip: ${openError.message}`,
+            { cause: openError },
+          ),
+        );
         return;
       }
       archive.on('entry', (entry: yauzl.Entry) => {
@@ -28,7 +34,9 @@ export function readZipEntry(zip: Buffer, entryName: string, label = 'zip'): Pro
           });
         });
       });
-      archive.on('end', () => reject(new ModelError('MODEL_FETCH_FAILED', `${label} has no entry ${entryName}`)));
+      archive.on('end', () =>
+        reject(new ModelError('MODEL_FETCH_FAILED', `${label} has no entry ${entryName}`)),
+      );
       archive.on('error', reject);
       archive.readEntry();
     });

@@ -1,58 +1,30 @@
 import { from, merge, type Subscription } from 'rxjs';
-import { fatalError, type MobilenetRosError } from '../errors.js';
+import { errorReason, errorText, fatalError, type MobilenetRosError } from '../errors.js';
 import type { AppConfig } from '../config/detectorConfig.js';
-import {
-  annotationsTopic,
-  inputTopic,
-  overlayTopic,
-  type CameraConfig,
-} from '../config/rosConfig.js';
+import { inputTopic, type CameraConfig } from '../config/rosConfig.js';
 import type { SsdDetector } from '../detection/ssdDetector.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
-import { annotateFrame } from '../image/annotateFrame.js';
 import type { FrameImage } from '../image/frameImage.js';
-import { matToImageMessage } from '../image/matToImageMessage.js';
-import { errorReason } from '../errors.js';
-import type {
-  Detection2DArray,
-  DiagnosticArray,
-  Header,
-  Image,
-  ImageAnnotations,
-  LabelInfo,
-} from '../messages/types.js';
+import type { Header } from '../messages/types.js';
 import { MessageTypes } from '../messages/types.js';
+import { cameraGate } from '../pipeline/cameraGate.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
 import { Lookahead } from '../pipeline/lookahead.js';
-import { latestPerCamera } from '../pipeline/latestPerCamera.js';
-import { maxRatePerCamera } from '../pipeline/maxRatePerCamera.js';
 import type { ImageObserver, ObjectDetectionStage } from '../pipeline/objectDetectionStage.js';
-import { detection2DArray } from '../publish/detection2DArray.js';
-import { faceArrayMessage } from '../publish/faceArrayMessage.js';
-import { faceDetections } from '../publish/faceDetections.js';
-import { FACE_MESSAGE_TYPES, type FaceArrayMessage } from '../faces/faceMessages.js';
 import { diagnosticArray, fatalStatus } from '../publish/diagnostics.js';
+import { frameMessages } from '../publish/frameMessages.js';
 import { formatProviderReport } from '../inference/providerReport.js';
-import { imageAnnotations } from '../publish/imageAnnotations.js';
 import { labelInfo } from '../publish/labelInfo.js';
-import { overlayItems } from '../publish/overlayItems.js';
 import type { CameraFrame } from '../sources/cameraFrame.js';
 import { formatStamp } from '../sources/cameraFrame.js';
 import { cameraFrames } from './cameraSubscription.js';
-import { cdrPublisher, type CdrPublisher } from './cdrPublisher.js';
 import { CameraStats } from './cameraStats.js';
+import { NodeOutputs } from './nodeOutputs.js';
 import { NodeParameters, type NodeSettings } from './nodeParameters.js';
 import type { ResolvedOverride } from './parameterOverrides.js';
-import { describeSilentTopic, LATCHED_QOS, toRosQos } from './qosProfiles.js';
-import {
-  toEndpointInfo,
-  type RclClasses,
-  type RosLogger,
-  type RosMessageType,
-  type RosNode,
-  type RosPublisher,
-  type RosQoS,
-} from './rclApi.js';
+import type { RclClasses, RosLogger, RosNode } from './rclApi.js';
+import { SilentTopicWatch } from './silentTopicWatch.js';
+import { ThrottledLog } from './throttledLog.js';
 
 /** Where the node is in its lifecycle (the managed-node states it goes through). */
 export type DetectorNodeState =
@@ -86,37 +58,23 @@ export interface DetectorNodeOptions {
   onFatal?: (error: MobilenetRosError) => void;
 }
 
-/** Publishers that exist while active. */
-/** Publishers that exist while active; each serializes its own messages (see CdrPublisher). */
-interface Outputs {
-  detections: CdrPublisher<Detection2DArray>;
-  labels: CdrPublisher<LabelInfo>;
-  /** FaceArray and its Detection2DArray form, while the face branch runs. */
-  faces:
-    | { array: CdrPublisher<FaceArrayMessage>; detections: CdrPublisher<Detection2DArray> }
-    | undefined;
-  diagnostics: CdrPublisher<DiagnosticArray>;
-  overlays: Map<string, CdrPublisher<Image>>;
-  /** foxglove_msgs/ImageAnnotations per camera; empty when off or foxglove_msgs is missing. */
-  annotations: Map<string, CdrPublisher<ImageAnnotations>>;
-}
-
 /**
  * The detector as a ROS node, independent of how the node is driven: DetectorNode owns its
  * detector, publishers, subscriptions and timer, and moves through the managed-node states
  * (configure loads the model; activate subscribes and publishes; deactivate stops; cleanup
  * frees). The runner calls these directly for a plain node or from lifecycle transitions.
  *
- * Frames flow: rcl subscription -> max rate per camera -> latest-per-camera gate (drops
- * counted, cameras served round-robin) -> ObjectDetectionStage -> Detection2DArray with the
- * frame's own header; the overlay is rendered only while someone subscribes to it.
+ * Frames flow: rcl subscription -> cameraGate (rate limit per camera, latest-per-camera gate,
+ * cameras served fairly) -> ObjectDetectionStage -> frameMessages (each with the frame's own
+ * header) -> NodeOutputs; the overlay is drawn only while someone subscribes to it. Diagnostics
+ * and the silent-topic check run on a timer.
  */
 export class DetectorNode {
   private stateValue: DetectorNodeState = 'unconfigured';
   private models: DetectionPipeline | undefined;
   private detector: SsdDetector | undefined;
   private stage: ObjectDetectionStage | undefined;
-  private outputs: Outputs | undefined;
+  private outputs: NodeOutputs | undefined;
   private pipeline: Subscription | undefined;
   private inFlight = new Set<Promise<void>>();
   /** When the next frame may start while this one finishes (node.lookahead). */
@@ -124,9 +82,8 @@ export class DetectorNode {
   private stopTicker: (() => void) | undefined;
   private statsValue: CameraStats;
   private readonly cameraByTopic = new Map<string, CameraConfig>();
-  private activatedAt = 0;
-  private readonly qosWarned = new Set<string>();
-  private lastErrorLog = new Map<string, number>();
+  private readonly silentTopics: SilentTopicWatch;
+  private readonly frameErrorLog: ThrottledLog;
   /** Whether the node said that annotations are off for want of foxglove_msgs (said once). */
   private annotationsUnavailableLogged = false;
   /** The failure that stopped processing, until the next configure loads the models again. */
@@ -141,6 +98,8 @@ export class DetectorNode {
     this.logger = options.node.getLogger();
     this.now = options.now ?? (() => performance.now());
     this.statsValue = this.newStats();
+    this.silentTopics = new SilentTopicWatch(options.node, this.logger);
+    this.frameErrorLog = new ThrottledLog(5000, this.now);
     parameters.onChange((next, previous) => this.applySettings(next, previous));
   }
 
@@ -204,78 +163,33 @@ export class DetectorNode {
     this.expect('activate', 'inactive');
     const { node, rcl } = this.options;
     const ros = this.settings.ros;
-    const outQos = toRosQos(rcl, ros.outputs.qos);
-    const overlays = new Map<string, CdrPublisher<Image>>();
-    const publisher = <T>(type: string, topic: string, qos: RosQoS): CdrPublisher<T> =>
-      cdrPublisher<T>(node.createPublisher(type as RosMessageType, topic, { qos }), type);
-    const outputs: Outputs = {
-      detections: publisher(MessageTypes.Detection2DArray, ros.outputs.detectionsTopic, outQos),
-      labels: publisher(
-        MessageTypes.LabelInfo,
-        ros.outputs.labelsTopic,
-        toRosQos(rcl, LATCHED_QOS),
-      ),
-      diagnostics: publisher(
-        MessageTypes.DiagnosticArray,
-        ros.outputs.diagnosticsTopic,
-        toRosQos(rcl, { reliability: 'reliable', durability: 'volatile', depth: 10 }),
-      ),
-      faces:
-        this.models?.faces === undefined
-          ? undefined
-          : {
-              array: cdrPublisher<FaceArrayMessage>(
-                faceArrayPublisher(node, ros.outputs.facesTopic, outQos),
-                FACE_MESSAGE_TYPES.faceArray,
-              ),
-              detections: publisher(
-                MessageTypes.Detection2DArray,
-                ros.outputs.faceDetectionsTopic,
-                outQos,
-              ),
-            },
-      overlays,
-      annotations: ros.outputs.annotations
-        ? this.annotationPublishers(outQos)
-        : new Map<string, CdrPublisher<ImageAnnotations>>(),
-    };
-    if (ros.outputs.overlay) {
-      for (const camera of ros.cameras) {
-        overlays.set(
-          camera.name,
-          publisher(MessageTypes.Image, overlayTopic(ros.outputs, camera.name), outQos),
-        );
-      }
-    }
-    this.outputs = outputs;
+    this.outputs = NodeOutputs.create({
+      node,
+      rcl,
+      ros,
+      faces: this.models?.faces !== undefined,
+      onAnnotationsUnavailable: (error) => this.annotationsUnavailable(error),
+    });
     this.publishLabels();
 
-    this.statsValue = this.newStats();
-    this.qosWarned.clear();
-    this.activatedAt = this.now();
+    const stats = (this.statsValue = this.newStats());
+    this.silentTopics.start(this.now());
     this.cameraByTopic.clear();
     for (const camera of ros.cameras) this.cameraByTopic.set(inputTopic(camera), camera);
-    const cameraOf = (frame: CameraFrame): string =>
-      this.cameraByTopic.get(frame.topic)?.name ?? frame.topic;
     const frames = merge(...ros.cameras.map((camera) => cameraFrames(node, rcl, camera)));
     this.pipeline = frames
       .pipe(
-        maxRatePerCamera({
-          key: (frame) => {
-            this.statsValue.received(cameraOf(frame));
-            return cameraOf(frame);
-          },
-          maxRateHz: (camera) =>
-            this.settings.ros.cameras.find((c) => c.name === camera)?.maxRateHz ?? 0,
-          onSkip: (frame) => this.statsValue.rateLimited(cameraOf(frame)),
-        }),
-        latestPerCamera(
-          (frame: CameraFrame, release) =>
-            from(this.track(this.processFrame(frame, cameraOf(frame), release))),
+        cameraGate(
+          (frame: CameraFrame, camera, release) =>
+            from(this.track(this.processFrame(frame, camera, release))),
           {
-            key: cameraOf,
+            camera: (frame) => this.cameraByTopic.get(frame.topic)?.name ?? frame.topic,
+            maxRateHz: (camera) =>
+              this.settings.ros.cameras.find((c) => c.name === camera)?.maxRateHz ?? 0,
             concurrency: ros.node.concurrency,
-            onDrop: (frame) => this.statsValue.dropped(cameraOf(frame)),
+            onReceived: (camera) => stats.received(camera),
+            onRateLimited: (camera) => stats.rateLimited(camera),
+            onDropped: (camera) => stats.dropped(camera),
           },
         ),
       )
@@ -306,21 +220,7 @@ export class DetectorNode {
     await Promise.allSettled([...this.inFlight]);
     const outputs = this.outputs;
     this.outputs = undefined;
-    if (outputs !== undefined) {
-      const { node } = this.options;
-      const faces =
-        outputs.faces === undefined ? [] : [outputs.faces.array, outputs.faces.detections];
-      for (const publisher of [
-        outputs.detections,
-        outputs.labels,
-        outputs.diagnostics,
-        ...faces,
-        ...outputs.overlays.values(),
-        ...outputs.annotations.values(),
-      ]) {
-        node.destroyPublisher(publisher.publisher);
-      }
-    }
+    outputs?.destroy();
     this.logger.info('inactive');
   }
 
@@ -348,7 +248,8 @@ export class DetectorNode {
     const outputs = this.outputs;
     if (outputs === undefined) return;
     const nowMs = this.now();
-    const notRunning = this.settings.ros.node.stages.detector
+    const ros = this.settings.ros;
+    const notRunning = ros.node.stages.detector
       ? undefined
       : 'detector stage turned off (node.stages.detector)';
     const cameras = this.statsValue.takePeriod(nowMs, notRunning);
@@ -361,7 +262,9 @@ export class DetectorNode {
         ? array
         : { ...array, status: [...array.status, fatalStatus(this.options.node.name(), fatal)] },
     );
-    this.checkSilentTopics(nowMs);
+    this.silentTopics.check(nowMs, ros.cameras, ros.node.qosWarningAfterS, (camera) =>
+      this.statsValue.hasReceived(camera),
+    );
   }
 
   /** `release` lets the next frame start; the lookahead calls it near the end of this one. */
@@ -381,37 +284,35 @@ export class DetectorNode {
           ? { onInferenceStart: () => timeline.inferenceStarted() }
           : {},
       );
-      this.publishResult(frame, camera, result);
+      this.publishResult(camera, result);
     } finally {
       timeline.done();
     }
   }
 
-  private publishResult(frame: CameraFrame, camera: string, result: FrameResult): void {
+  private publishResult(camera: string, result: FrameResult): void {
     // Deactivated while this frame was in inference: its publishers are gone.
     const outputs = this.outputs;
     if (this.stateValue !== 'active' || outputs === undefined) return;
     if (result.error !== undefined) {
       this.statsValue.error(camera, result.error.message, errorReason(result.error));
-      this.logFrameError(camera, frame, result.error);
+      this.logFrameError(camera, result.frame, result.error);
       return;
     }
-    outputs.detections.publish(detection2DArray(frame.header, result.detections));
-    outputs.annotations
-      .get(camera)
-      ?.publish(imageAnnotations(frame.header, result.detections, result.faces));
     const faceStage = this.models?.faces;
-    if (outputs.faces !== undefined && faceStage !== undefined && result.faces !== undefined) {
-      const includeEmbeddings = this.settings.app.faces.publishEmbeddings;
-      outputs.faces.array.publish(
-        faceArrayMessage(frame.header, result.faces, {
-          includeEmbeddings,
-          embeddingModel: faceStage.embeddingModel,
-        }),
-      );
-      outputs.faces.detections.publish(faceDetections(frame.header, result.faces));
-    }
-    const latencyMs = Number(process.hrtime.bigint() - frame.receivedAt) / 1e6;
+    const messages = frameMessages(result, {
+      annotations: outputs.annotates(camera),
+      faces:
+        outputs.publishesFaces && faceStage !== undefined
+          ? {
+              includeEmbeddings: this.settings.app.faces.publishEmbeddings,
+              embeddingModel: faceStage.embeddingModel,
+            }
+          : undefined,
+    });
+    if (messages === undefined) return; // only for a failed frame, handled above
+    outputs.publishFrame(camera, messages);
+    const latencyMs = Number(process.hrtime.bigint() - result.frame.receivedAt) / 1e6;
     this.statsValue.published(camera, latencyMs);
     this.options.onPublished?.(camera, latencyMs);
   }
@@ -438,53 +339,21 @@ export class DetectorNode {
     this.options.onFatal?.(error);
   }
 
-  /**
-   * One ImageAnnotations publisher per camera, or none when rclnodejs cannot create them: it
-   * needs the type support of foxglove_msgs (`apt install ros-$ROS_DISTRO-foxglove-msgs`), an
-   * optional dependency. Trying to create the publisher is the check; a failure is said once, at
-   * info, and the node goes on without annotations.
-   */
-  private annotationPublishers(qos: RosQoS): Map<string, CdrPublisher<ImageAnnotations>> {
-    const { node } = this.options;
-    const ros = this.settings.ros;
-    const created = new Map<string, CdrPublisher<ImageAnnotations>>();
-    try {
-      for (const camera of ros.cameras) {
-        const topic = annotationsTopic(ros.outputs, camera.name);
-        created.set(
-          camera.name,
-          cdrPublisher<ImageAnnotations>(
-            node.createPublisher(MessageTypes.ImageAnnotations as RosMessageType, topic, { qos }),
-            MessageTypes.ImageAnnotations,
-          ),
-        );
-      }
-      return created;
-    } catch (error) {
-      for (const publisher of created.values()) node.destroyPublisher(publisher.publisher);
-      if (!this.annotationsUnavailableLogged) {
-        this.annotationsUnavailableLogged = true;
-        this.logger.info(
-          `Foxglove annotations off: cannot publish ${MessageTypes.ImageAnnotations} (${errorText(error)}). ` +
-            `Install ros-${process.env['ROS_DISTRO'] ?? '<distro>'}-foxglove-msgs and restart to get them, ` +
-            'or set outputs.annotations:=false to not try',
-        );
-      }
-      return new Map();
-    }
+  /** Said once per node, at info: annotations are optional and the rest runs without them. */
+  private annotationsUnavailable(error: unknown): void {
+    if (this.annotationsUnavailableLogged) return;
+    this.annotationsUnavailableLogged = true;
+    this.logger.info(
+      `Foxglove annotations off: cannot publish ${MessageTypes.ImageAnnotations} (${errorText(error)}). ` +
+        `Install ros-${process.env['ROS_DISTRO'] ?? '<distro>'}-foxglove-msgs and restart to get them, ` +
+        'or set outputs.annotations:=false to not try',
+    );
   }
 
   /** Draws and publishes the overlay, only while someone subscribes to it. */
   private publishOverlay(image: FrameImage, result: FrameResult): void {
     const camera = this.cameraByTopic.get(result.frame.topic);
-    const publisher = camera === undefined ? undefined : this.outputs?.overlays.get(camera.name);
-    if (publisher === undefined || publisher.subscriberCount() === 0) return;
-    const drawn = annotateFrame(image, overlayItems(result.detections));
-    try {
-      publisher.publish(matToImageMessage(drawn, result.frame.header, 'bgr8'));
-    } finally {
-      drawn.release();
-    }
+    if (camera !== undefined) this.outputs?.publishOverlay(camera.name, image, result);
   }
 
   private publishLabels(threshold = this.settings.app.detector.scoreThreshold): void {
@@ -504,29 +373,8 @@ export class DetectorNode {
     }
   }
 
-  private checkSilentTopics(nowMs: number): void {
-    const ros = this.settings.ros;
-    if (nowMs - this.activatedAt < ros.node.qosWarningAfterS * 1000) return;
-    for (const camera of ros.cameras) {
-      if (this.qosWarned.has(camera.name) || this.statsValue.hasReceived(camera.name)) continue;
-      const topic = this.options.node.resolveTopicName(inputTopic(camera));
-      const publishers = this.options.node
-        .getPublishersInfoByTopic(topic, false)
-        .map(toEndpointInfo)
-        .filter((p) => p !== undefined);
-      if (publishers.length === 0) continue;
-      this.qosWarned.add(camera.name);
-      this.logger.warn(
-        describeSilentTopic(topic, (nowMs - this.activatedAt) / 1000, camera.qos, publishers),
-      );
-    }
-  }
-
   private logFrameError(camera: string, frame: CameraFrame, error: Error): void {
-    // At most one line per camera every 5 s: a broken camera at 30 fps must not flood the log.
-    const nowMs = this.now();
-    if (nowMs - (this.lastErrorLog.get(camera) ?? -Infinity) < 5000) return;
-    this.lastErrorLog.set(camera, nowMs);
+    if (!this.frameErrorLog.allow(camera)) return;
     this.logger.warn(
       `camera ${camera}: frame ${formatStamp(frame.header)} on ${frame.topic} failed: ${error.message}`,
     );
@@ -554,34 +402,7 @@ export class DetectorNode {
   }
 }
 
-/**
- * The FaceArray publisher. rclnodejs knows this package's messages only once they were generated
- * for it, which `colcon build` does at install time; name that instead of rclnodejs's bare
- * "The message required does not exist".
- */
-function faceArrayPublisher(node: RosNode, topic: string, qos: RosQoS): RosPublisher {
-  try {
-    return node.createPublisher(FACE_MESSAGE_TYPES.faceArray as RosMessageType, topic, { qos });
-  } catch (error) {
-    throw new Error(
-      `cannot publish ${FACE_MESSAGE_TYPES.faceArray}: rclnodejs has no class for it (${errorText(error)}). ` +
-        'Build the package with colcon and source its install/setup.bash (the install step generates the classes), ' +
-        'or run without the face branch (faces.enabled:=false)',
-      { cause: error },
-    );
-  }
-}
-
-/**
- * The bytes of a typed array as one that starts at offset 0 of its buffer: rclnodejs 2.2 ignores
- * a typed array's byteOffset when it serialises (measured: a view at offset 4 arrived as the 4
- * bytes before it), so a view is copied; a whole buffer is passed as it is.
- */
 function defaultEvery(periodMs: number, tick: () => void): () => void {
   const timer = setInterval(tick, periodMs);
   return () => clearInterval(timer);
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

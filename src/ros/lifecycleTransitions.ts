@@ -1,3 +1,4 @@
+import { errorText } from '../errors.js';
 import type { MobilenetRosError } from '../errors.js';
 import type { DetectorNode } from './detectorNode.js';
 import { CallbackReturn, type RosLifecycleNode, type RosLogger } from './rclApi.js';
@@ -110,18 +111,14 @@ export function serveLifecycle(
       outcome = CallbackReturn.success;
     } catch (error) {
       outcome = CallbackReturn.failure;
-      logger.error(
-        `${label} failed, staying '${state().label}': ${error instanceof Error ? error.message : String(error)}`,
-      );
+      logger.error(`${label} failed, staying '${state().label}': ${errorText(error)}`);
     }
     rclHandler.call(node, request, response);
     logger.info(`lifecycle: ${label} -> ${state().label}`);
   };
   const enqueue = (step: () => Promise<void>): void => {
     queue = queue.then(step).catch((error: unknown) => {
-      logger.error(
-        `lifecycle transition failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      logger.error(`lifecycle transition failed: ${errorText(error)}`);
     });
   };
   instance._onChangeState = (request: ChangeStateRequest, response: ChangeStateResponse) =>

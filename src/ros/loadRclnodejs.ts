@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RosUnavailableError } from '../errors.js';
+import { RosUnavailableError, errorText } from '../errors.js';
 import type { RclModule } from './rclApi.js';
 
 const HOW_TO =
@@ -25,7 +25,7 @@ export async function loadRclnodejs(env: NodeJS.ProcessEnv = process.env): Promi
   } catch (error) {
     throw new RosUnavailableError(
       'ROS_UNAVAILABLE',
-      `rclnodejs could not be loaded: ${error instanceof Error ? error.message : String(error)}. ${HOW_TO}`,
+      `rclnodejs could not be loaded: ${errorText(error)}. ${HOW_TO}`,
       { cause: error },
     );
   }

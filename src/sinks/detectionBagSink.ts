@@ -1,9 +1,8 @@
 import type { TopicInfo } from '../bag/bagReader.js';
 import { McapBagWriter } from '../bag/mcapBagWriter.js';
 import { MessageCodec } from '../bag/messageCodec.js';
+import { defaultRosConfig, type OutputsConfig } from '../config/rosConfig.js';
 import type { LabelMap } from '../models/labelMap.js';
-import { faceArrayMessage } from '../publish/faceArrayMessage.js';
-import { faceDetections } from '../publish/faceDetections.js';
 import {
   FACE_MESSAGE_TYPES,
   registerFaceMessages,
@@ -18,29 +17,29 @@ import {
   type LabelInfo,
 } from '../messages/types.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
-import { detection2DArray } from '../publish/detection2DArray.js';
-import { imageAnnotations } from '../publish/imageAnnotations.js';
+import { frameMessages } from '../publish/frameMessages.js';
 import { labelInfo } from '../publish/labelInfo.js';
 import { annotationTopics } from './annotationTopics.js';
 
-/** Output topic names of a replay. */
-export interface DetectionTopics {
-  /** Default '/detections'. */
-  detections: string;
-  /** Default '/detections/labels'. */
-  labels: string;
-  /** Default '/faces'. */
-  faces: string;
-  /** Default '/faces/detections'. */
-  faceDetections: string;
-}
+/** The output topics a replay writes: the node's, named by the same settings. */
+export type DetectionTopics = Pick<
+  OutputsConfig,
+  'detectionsTopic' | 'labelsTopic' | 'facesTopic' | 'faceDetectionsTopic'
+>;
 
-export const defaultDetectionTopics: DetectionTopics = {
-  detections: '/detections',
-  labels: '/detections/labels',
-  faces: '/faces',
-  faceDetections: '/faces/detections',
-};
+/**
+ * The node's output topics as they are in a bag: a node in the root namespace publishes its
+ * relative topic 'detections' as '/detections', and a bag holds the resolved names.
+ */
+export function bagTopics(topics: DetectionTopics = defaultRosConfig().outputs): DetectionTopics {
+  const resolved = (topic: string): string => (topic.startsWith('/') ? topic : `/${topic}`);
+  return {
+    detectionsTopic: resolved(topics.detectionsTopic),
+    labelsTopic: resolved(topics.labelsTopic),
+    facesTopic: resolved(topics.facesTopic),
+    faceDetectionsTopic: resolved(topics.faceDetectionsTopic),
+  };
+}
 
 /** Options for {@link DetectionBagSink.create}. */
 export interface DetectionBagSinkOptions {
@@ -52,6 +51,7 @@ export interface DetectionBagSinkOptions {
   includeImages?: boolean;
   labels: LabelMap;
   scoreThreshold: number;
+  /** Default: the node's default output topics, in the root namespace (see bagTopics). */
   topics?: DetectionTopics;
   /** Write /faces and /faces/detections (when the face branch runs). */
   faces?: { embeddingModel: EmbeddingModelId; includeEmbeddings: boolean };
@@ -86,7 +86,7 @@ export class DetectionBagSink {
   static async create(path: string, options: DetectionBagSinkOptions): Promise<DetectionBagSink> {
     const registry = MessageRegistry.withBuiltins();
     registerFaceMessages(registry);
-    const topics = options.topics ?? defaultDetectionTopics;
+    const topics = bagTopics(options.topics);
     const writer = await McapBagWriter.create(path, { force: options.force ?? false });
     try {
       if (options.includeImages ?? true) {
@@ -100,14 +100,14 @@ export class DetectionBagSink {
       }
       const detectionSchema = registry.schemaText(MessageTypes.Detection2DArray);
       const labelSchema = registry.schemaText(MessageTypes.LabelInfo);
-      await writer.addTopic(topics.labels, MessageTypes.LabelInfo, labelSchema);
-      await writer.addTopic(topics.detections, MessageTypes.Detection2DArray, detectionSchema);
+      await writer.addTopic(topics.labelsTopic, MessageTypes.LabelInfo, labelSchema);
+      await writer.addTopic(topics.detectionsTopic, MessageTypes.Detection2DArray, detectionSchema);
       let faceCodec: MessageCodec<FaceArrayMessage> | undefined;
       if (options.faces !== undefined) {
         const faceSchema = registry.schemaText(FACE_MESSAGE_TYPES.faceArray);
-        await writer.addTopic(topics.faces, FACE_MESSAGE_TYPES.faceArray, faceSchema);
+        await writer.addTopic(topics.facesTopic, FACE_MESSAGE_TYPES.faceArray, faceSchema);
         await writer.addTopic(
-          topics.faceDetections,
+          topics.faceDetectionsTopic,
           MessageTypes.Detection2DArray,
           detectionSchema,
         );
@@ -144,57 +144,34 @@ export class DetectionBagSink {
     }
   }
 
-  /** Writes one frame's messages. */
+  /** Writes one frame's messages, each logged at the frame's log time. */
   async write(result: FrameResult): Promise<void> {
     const { frame } = result;
+    const write = (topic: string, bytes: Uint8Array): Promise<void> =>
+      this.writer.write(topic, frame.logTime, frame.logTime, bytes);
     if (!this.labelsWritten) {
       this.labelsWritten = true;
       const info = labelInfo(frame.header, this.options.labels, this.options.scoreThreshold);
-      await this.writer.write(
-        this.topics.labels,
-        frame.logTime,
-        frame.logTime,
-        this.labelCodec.encode(info),
-      );
+      await write(this.topics.labelsTopic, this.labelCodec.encode(info));
     }
-    if ((this.options.includeImages ?? true) && frame.serialized !== undefined) {
-      await this.writer.write(frame.topic, frame.logTime, frame.logTime, frame.serialized);
-    }
-    if (result.error === undefined) {
-      const message = detection2DArray(frame.header, result.detections);
-      await this.writer.write(
-        this.topics.detections,
-        frame.logTime,
-        frame.logTime,
-        this.detectionCodec.encode(message),
+    if ((this.options.includeImages ?? true) && frame.serialized !== undefined)
+      await write(frame.topic, frame.serialized);
+    const { annotationCodec, faceCodec } = this;
+    const messages = frameMessages(result, {
+      annotations: annotationCodec !== undefined,
+      faces: faceCodec === undefined ? undefined : this.options.faces,
+    });
+    if (messages === undefined) return;
+    await write(this.topics.detectionsTopic, this.detectionCodec.encode(messages.detections));
+    const annotationTopic = this.annotationTopicOf.get(frame.topic);
+    if (messages.annotations !== undefined && annotationCodec !== undefined && annotationTopic)
+      await write(annotationTopic, annotationCodec.encode(messages.annotations));
+    if (messages.faces !== undefined && faceCodec !== undefined) {
+      await write(this.topics.facesTopic, faceCodec.encode(messages.faces.array));
+      await write(
+        this.topics.faceDetectionsTopic,
+        this.detectionCodec.encode(messages.faces.detections),
       );
-      const annotationTopic = this.annotationTopicOf.get(frame.topic);
-      if (this.annotationCodec !== undefined && annotationTopic !== undefined) {
-        const annotations = imageAnnotations(frame.header, result.detections, result.faces);
-        await this.writer.write(
-          annotationTopic,
-          frame.logTime,
-          frame.logTime,
-          this.annotationCodec.encode(annotations),
-        );
-      }
-      const faces = this.options.faces;
-      if (faces !== undefined && this.faceCodec !== undefined && result.faces !== undefined) {
-        const array = faceArrayMessage(frame.header, result.faces, faces);
-        await this.writer.write(
-          this.topics.faces,
-          frame.logTime,
-          frame.logTime,
-          this.faceCodec.encode(array),
-        );
-        const boxes = faceDetections(frame.header, result.faces);
-        await this.writer.write(
-          this.topics.faceDetections,
-          frame.logTime,
-          frame.logTime,
-          this.detectionCodec.encode(boxes),
-        );
-      }
     }
   }
 

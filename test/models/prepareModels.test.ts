@@ -10,7 +10,9 @@ import { modelsDir } from '../support/paths.js';
 describe('models prepare', function () {
   this.timeout(120_000);
   let dir: string;
-  const manifest = JSON.parse(fs.readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as ModelManifest;
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8'),
+  ) as ModelManifest;
   // The tarballs fetched by setup: the test runs offline from this cache.
   const cacheDir = path.join(modelsDir, '.cache');
 
@@ -19,7 +21,8 @@ describe('models prepare', function () {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const writeManifest = (m: ModelManifest): void => fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
+  const writeManifest = (m: ModelManifest): void =>
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
 
   it('converts the detector reproducibly (pinned sha256), is idempotent, and repairs a corrupt file', async () => {
     writeManifest({ ...manifest, models: { coco_detector: manifest.models.coco_detector! } });
@@ -32,8 +35,14 @@ describe('models prepare', function () {
     fs.appendFileSync(onnx, 'garbage');
     const third = await prepareModels({ modelsDir: dir, cacheDir });
     assert.equal(third[0]?.status, 'prepared');
-    assert.deepEqual(fs.readFileSync(onnx), fs.readFileSync(path.join(modelsDir, 'coco_ssd_mobilenet_v2.qdq.onnx')));
-    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      fs.readFileSync(onnx),
+      fs.readFileSync(path.join(modelsDir, 'coco_ssd_mobilenet_v2.qdq.onnx')),
+    );
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('refuses a source file whose sha256 differs from the manifest, writing nothing', async () => {
@@ -41,11 +50,19 @@ describe('models prepare', function () {
     const tflite = entry.sources.tflite!;
     writeManifest({
       ...manifest,
-      models: { coco_detector: { ...entry, sources: { ...entry.sources, tflite: { ...tflite, sha256: '0'.repeat(64) } } } },
+      models: {
+        coco_detector: {
+          ...entry,
+          sources: { ...entry.sources, tflite: { ...tflite, sha256: '0'.repeat(64) } },
+        },
+      },
     });
     await assert.rejects(
       prepareModels({ modelsDir: dir, cacheDir }),
-      (e: unknown) => e instanceof ModelError && e.code === 'MODEL_FETCH_FAILED' && /has sha256 7046f31a.*, expected 0000/.test(e.message),
+      (e: unknown) =>
+        e instanceof ModelError &&
+        e.code === 'MODEL_FETCH_FAILED' &&
+        /has sha256 7046f31a.*, expected 0000/.test(e.message),
     );
     assert.deepEqual(fs.readdirSync(dir), ['manifest.json']);
   });
@@ -56,22 +73,39 @@ describe('models prepare', function () {
     writeManifest({ ...manifest, models: { face_embedding: entry } });
     await assert.rejects(
       prepareModels({ modelsDir: dir, cacheDir }),
-      (e: unknown) => e instanceof ModelError && e.code === 'MODEL_MISSING' && /face_embedding: calibration table .* is missing\. .*git checkout/.test(e.message),
+      (e: unknown) =>
+        e instanceof ModelError &&
+        e.code === 'MODEL_MISSING' &&
+        /face_embedding: calibration table .* is missing\. .*git checkout/.test(e.message),
     );
-    fs.writeFileSync(path.join(dir, table), fs.readFileSync(path.join(modelsDir, table), 'utf8').replace('"samples": 26', '"samples": 27'));
+    fs.writeFileSync(
+      path.join(dir, table),
+      fs
+        .readFileSync(path.join(modelsDir, table), 'utf8')
+        .replace('"samples": 26', '"samples": 27'),
+    );
     await assert.rejects(
       prepareModels({ modelsDir: dir, cacheDir }),
-      (e: unknown) => e instanceof ModelError && e.code === 'MODEL_CORRUPT' && /face_embedding: calibration table .* is corrupt \(sha256 .*, expected /.test(e.message),
+      (e: unknown) =>
+        e instanceof ModelError &&
+        e.code === 'MODEL_CORRUPT' &&
+        /face_embedding: calibration table .* is corrupt \(sha256 .*, expected /.test(e.message),
     );
     fs.copyFileSync(path.join(modelsDir, table), path.join(dir, table));
     const [report] = await prepareModels({ modelsDir: dir, cacheDir });
     assert.equal(report?.status, 'prepared');
     const int8 = entry.outputs.int8!.file;
-    assert.deepEqual(fs.readFileSync(path.join(dir, int8)), fs.readFileSync(path.join(modelsDir, int8)));
+    assert.deepEqual(
+      fs.readFileSync(path.join(dir, int8)),
+      fs.readFileSync(path.join(modelsDir, int8)),
+    );
   });
 
   it('names an unknown model', async () => {
     writeManifest(manifest);
-    await assert.rejects(prepareModels({ modelsDir: dir, cacheDir, only: ['nope'] }), /no model 'nope' in the manifest; known: coco_detector/);
+    await assert.rejects(
+      prepareModels({ modelsDir: dir, cacheDir, only: ['nope'] }),
+      /no model 'nope' in the manifest; known: coco_detector/,
+    );
   });
 });

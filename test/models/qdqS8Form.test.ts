@@ -70,10 +70,17 @@ describe('qdq_s8: the detector with int8 weights', function () {
       : 'gives the same detections as qdq on real photos, scores within 0.1 (this CPU has no VNNI: int16 sums saturate)',
     async () => {
       const session = (form: string) =>
-        ModelSession.create(path.join(modelsDir, `coco_ssd_mobilenet_v2.${form}.onnx`), { intraOpThreads: 2 });
+        ModelSession.create(path.join(modelsDir, `coco_ssd_mobilenet_v2.${form}.onnx`), {
+          intraOpThreads: 2,
+        });
       const detector = (form: 'qdq' | 'qdq_s8') =>
         SsdDetector.create({ modelsDir, form, thread: 'main', decoder: { scoreThreshold: 0.3 } });
-      const [u8, s8, du8, ds8] = await Promise.all([session('qdq'), session('qdq_s8'), detector('qdq'), detector('qdq_s8')]);
+      const [u8, s8, du8, ds8] = await Promise.all([
+        session('qdq'),
+        session('qdq_s8'),
+        detector('qdq'),
+        detector('qdq_s8'),
+      ]);
       try {
         const maxima: Record<string, number> = {};
         for (const image of photos) {
@@ -84,7 +91,8 @@ describe('qdq_s8: the detector with int8 weights', function () {
             const x = float32Data(a[name], name);
             const y = float32Data(b[name], name);
             let max = 0;
-            for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs((x[i] ?? 0) - (y[i] ?? 0)));
+            for (let i = 0; i < x.length; i++)
+              max = Math.max(max, Math.abs((x[i] ?? 0) - (y[i] ?? 0)));
             maxima[name] = Math.max(maxima[name] ?? 0, max);
           }
           const [expected, actual] = [await du8.detect(rgb), await ds8.detect(rgb)];
@@ -101,9 +109,15 @@ describe('qdq_s8: the detector with int8 weights', function () {
               const match = to
                 .filter((e) => e.classIndex === d.classIndex)
                 .sort((p, q) => iou(q.box, d.box) - iou(p.box, d.box))[0];
-              assert.ok(match !== undefined, `${image}: no ${d.classIndex} in the other form (${JSON.stringify(to)})`);
+              assert.ok(
+                match !== undefined,
+                `${image}: no ${d.classIndex} in the other form (${JSON.stringify(to)})`,
+              );
               assert.ok(iou(match.box, d.box) >= 0.95, `${image}: IoU ${iou(match.box, d.box)}`);
-              assert.ok(Math.abs(match.score - d.score) <= 0.1, `${image}: scores ${match.score} vs ${d.score}`);
+              assert.ok(
+                Math.abs(match.score - d.score) <= 0.1,
+                `${image}: scores ${match.score} vs ${d.score}`,
+              );
             }
           }
         }

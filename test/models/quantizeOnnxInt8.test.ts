@@ -33,7 +33,10 @@ function tinyModel(extraOp?: string): Uint8Array {
   g.addInitializer('w', OnnxDataType.float, [3, 3, 3, 3], values(81, 7));
   g.addInitializer('b', OnnxDataType.float, [3], Float32Array.from([0.1, -0.2, 0.05]));
   g.addInitializer('slope', OnnxDataType.float, [3, 1, 1], Float32Array.from(SLOPES));
-  g.addNode('Conv', ['input', 'w', 'b'], ['conv'], { pads: attr.ints([1, 1, 1, 1]), kernel_shape: attr.ints([3, 3]) });
+  g.addNode('Conv', ['input', 'w', 'b'], ['conv'], {
+    pads: attr.ints([1, 1, 1, 1]),
+    kernel_shape: attr.ints([3, 3]),
+  });
   g.addNode('PRelu', ['conv', 'slope'], ['prelu']);
   g.addNode(extraOp ?? 'Add', extraOp === undefined ? ['prelu', 'input'] : ['prelu'], ['output']);
   g.addOutput('output', OnnxDataType.float, [1, 3, 4, 4]);
@@ -77,7 +80,10 @@ describe('static int8 quantization (quantizeOnnxInt8)', function () {
     // Three quantized tensors in a row: the error stays within a few steps of the widest (20/255).
     const step = 20 / 255;
     for (let i = 0; i < float.length; i++) {
-      assert.ok(Math.abs(float[i]! - int8[i]!) < 3 * step, `element ${i}: ${float[i]} vs ${int8[i]}`);
+      assert.ok(
+        Math.abs(float[i]! - int8[i]!) < 3 * step,
+        `element ${i}: ${float[i]} vs ${int8[i]}`,
+      );
     }
   });
 
@@ -90,7 +96,12 @@ describe('static int8 quantization (quantizeOnnxInt8)', function () {
     g.addNode('PRelu', ['input', 'slope'], ['output']);
     g.addOutput('output', OnnxDataType.float, [1, 3, 4, 4]);
     const prelu = g.toBytes({ opset: 9 });
-    const quantized = quantizeOnnxInt8(prelu, sha256(prelu), table(prelu, { input: [-1, 1] }), 'prelu').onnx;
+    const quantized = quantizeOnnxInt8(
+      prelu,
+      sha256(prelu),
+      table(prelu, { input: [-1, 1] }),
+      'prelu',
+    ).onnx;
     const input = values(48, 11);
     const out = await run(quantized, input);
     const { scale, zeroPoint } = uint8Quantization(-1, 1);
@@ -107,17 +118,31 @@ describe('static int8 quantization (quantizeOnnxInt8)', function () {
     assert.throws(
       () => quantizeOnnxInt8(sigmoid, sha256(sigmoid), table(sigmoid, ranges), 'tiny'),
       (e: unknown) =>
-        e instanceof ModelError && e.code === 'MODEL_UNSUPPORTED' && /tiny: cannot quantize Sigmoid node 'Sigmoid_2'/.test(e.message),
+        e instanceof ModelError &&
+        e.code === 'MODEL_UNSUPPORTED' &&
+        /tiny: cannot quantize Sigmoid node 'Sigmoid_2'/.test(e.message),
     );
   });
 
   it('refuses a table measured on another model, and a tensor without a range', function () {
     assert.throws(
-      () => quantizeOnnxInt8(model, sha256(model), { ...table(model, ranges), floatSha256: 'ab'.repeat(32) }, 'tiny'),
+      () =>
+        quantizeOnnxInt8(
+          model,
+          sha256(model),
+          { ...table(model, ranges), floatSha256: 'ab'.repeat(32) },
+          'tiny',
+        ),
       /tiny: the calibration table was measured on the float model abababababab…, this one is/,
     );
     assert.throws(
-      () => quantizeOnnxInt8(model, sha256(model), table(model, { input: [-1, 1], conv: [-4, 4] }), 'tiny'),
+      () =>
+        quantizeOnnxInt8(
+          model,
+          sha256(model),
+          table(model, { input: [-1, 1], conv: [-4, 4] }),
+          'tiny',
+        ),
       /tiny: the calibration table has no range for tensor 'prelu'/,
     );
   });
@@ -125,10 +150,22 @@ describe('static int8 quantization (quantizeOnnxInt8)', function () {
 
 describe('calibration tables', function () {
   it('parse only when every range is [low <= 0, high >= 0]', function () {
-    const good = { formatVersion: 1, floatSha256: 'x', method: 'm', samples: 1, ranges: { a: [-1, 2] } };
-    assert.deepEqual(parseCalibrationTable(Buffer.from(JSON.stringify(good)), 't').ranges, { a: [-1, 2] });
+    const good = {
+      formatVersion: 1,
+      floatSha256: 'x',
+      method: 'm',
+      samples: 1,
+      ranges: { a: [-1, 2] },
+    };
+    assert.deepEqual(parseCalibrationTable(Buffer.from(JSON.stringify(good)), 't').ranges, {
+      a: [-1, 2],
+    });
     assert.throws(
-      () => parseCalibrationTable(Buffer.from(JSON.stringify({ ...good, ranges: { a: [0.5, 2] } })), 'cal.json'),
+      () =>
+        parseCalibrationTable(
+          Buffer.from(JSON.stringify({ ...good, ranges: { a: [0.5, 2] } })),
+          'cal.json',
+        ),
       /cal\.json: range of 'a' must be \[low <= 0, high >= 0\], got \[0\.5,2\]/,
     );
     assert.throws(() => parseCalibrationTable(Buffer.from('{'), 'cal.json'), /cal\.json: not JSON/);

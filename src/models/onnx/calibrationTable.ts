@@ -27,11 +27,20 @@ export function parseCalibrationTable(bytes: Uint8Array, label: string): Calibra
   try {
     raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (error) {
-    throw new ModelError('MODEL_CORRUPT', `${label}: not JSON (${(error as Error).message})`, { cause: error });
+    throw new ModelError('MODEL_CORRUPT', `${label}: not JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   const table = raw as Partial<CalibrationTable>;
-  if (table.formatVersion !== 1 || typeof table.floatSha256 !== 'string' || typeof table.ranges !== 'object') {
-    throw new ModelError('MODEL_CORRUPT', `${label}: not a calibration table (formatVersion 1 with floatSha256 and ranges)`);
+  if (
+    table.formatVersion !== 1 ||
+    typeof table.floatSha256 !== 'string' ||
+    typeof table.ranges !== 'object'
+  ) {
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${label}: not a calibration table (formatVersion 1 with floatSha256 and ranges)`,
+    );
   }
   for (const [name, range] of Object.entries(table.ranges ?? {})) {
     const ok =
@@ -42,7 +51,11 @@ export function parseCalibrationTable(bytes: Uint8Array, label: string): Calibra
       range[0] <= 0 &&
       range[1] >= 0 &&
       range[1] > range[0];
-    if (!ok) throw new ModelError('MODEL_CORRUPT', `${label}: range of '${name}' must be [low <= 0, high >= 0], got ${JSON.stringify(range)}`);
+    if (!ok)
+      throw new ModelError(
+        'MODEL_CORRUPT',
+        `${label}: range of '${name}' must be [low <= 0, high >= 0], got ${JSON.stringify(range)}`,
+      );
   }
   return table as CalibrationTable;
 }
@@ -54,7 +67,8 @@ export function parseCalibrationTable(bytes: Uint8Array, label: string): Calibra
 export function exposeActivations(bytes: Uint8Array): { onnx: Uint8Array; tensors: string[] } {
   const model = onnx.ModelProto.decode(bytes);
   const graph = model.graph;
-  if (graph === null || graph === undefined) throw new ModelError('MODEL_CORRUPT', 'the ONNX model has no graph');
+  if (graph === null || graph === undefined)
+    throw new ModelError('MODEL_CORRUPT', 'the ONNX model has no graph');
   const tensors = (graph.node ?? []).flatMap((n) => n.output ?? []).filter((name) => name !== '');
   graph.output = tensors.map((name) => onnx.ValueInfoProto.create({ name }));
   return { onnx: onnx.ModelProto.encode(model).finish(), tensors };
@@ -96,11 +110,21 @@ export class ActivationObserver {
  * resolution. On MobileFaceNet this lifted the cosine between float and int8 embeddings of
  * held-out faces from 0.963 (observed min/max) to 0.98 at the worst face.
  */
-export function minimumErrorRange(values: readonly number[], low: number, high: number): [number, number] {
+export function minimumErrorRange(
+  values: readonly number[],
+  low: number,
+  high: number,
+): [number, number] {
   if (high - low <= 0) return [Math.min(low, 0), Math.max(high, 1e-6)];
   const fractions = Array.from({ length: 33 }, (_, step) => 1 - step * 0.025);
-  const bestHigh = argmin(fractions.map((f) => high * f), (h) => squaredError(values, low, h));
-  const bestLow = argmin(fractions.map((f) => low * f), (l) => squaredError(values, l, bestHigh));
+  const bestHigh = argmin(
+    fractions.map((f) => high * f),
+    (h) => squaredError(values, low, h),
+  );
+  const bestLow = argmin(
+    fractions.map((f) => low * f),
+    (l) => squaredError(values, l, bestHigh),
+  );
   return [bestLow, bestHigh];
 }
 

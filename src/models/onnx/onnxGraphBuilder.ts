@@ -71,10 +71,17 @@ export class OnnxGraphBuilder {
     this.outputs.push(valueInfo(name, type, shape));
   }
 
-  addInitializer(name: string, type: OnnxDataType, dims: readonly number[], data: TensorData): string {
+  addInitializer(
+    name: string,
+    type: OnnxDataType,
+    dims: readonly number[],
+    data: TensorData,
+  ): string {
     const count = dims.reduce((a, b) => a * b, 1);
     if (count !== data.length) {
-      throw new RangeError(`initializer '${name}': dims ${JSON.stringify(dims)} hold ${count} values, got ${data.length}`);
+      throw new RangeError(
+        `initializer '${name}': dims ${JSON.stringify(dims)} hold ${count} values, got ${data.length}`,
+      );
     }
     this.define(name);
     this.initializers.push({
@@ -163,7 +170,9 @@ function valueInfo(
     type: {
       tensorType: {
         elemType: type,
-        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+        shape: {
+          dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })),
+        },
       },
     },
   };

@@ -71,7 +71,11 @@ export function quantizeOnnxInt8(
 
   const rangeOf = (tensor: string): readonly [number, number] => {
     const range = table.ranges[tensor];
-    if (range === undefined) throw new ModelError('MODEL_CORRUPT', `${label}: the calibration table has no range for tensor '${tensor}'`);
+    if (range === undefined)
+      throw new ModelError(
+        'MODEL_CORRUPT',
+        `${label}: the calibration table has no range for tensor '${tensor}'`,
+      );
     return range;
   };
   const addNode = (opType: string, input: string[], output: string, axis?: number): void => {
@@ -81,7 +85,17 @@ export function quantizeOnnxInt8(
         input,
         output: [output],
         name: `${output}_${opType}`,
-        ...(axis === undefined ? {} : { attribute: [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: axis })] }),
+        ...(axis === undefined
+          ? {}
+          : {
+              attribute: [
+                onnx.AttributeProto.create({
+                  name: 'axis',
+                  type: onnx.AttributeProto.AttributeType.INT,
+                  i: axis,
+                }),
+              ],
+            }),
       }),
     );
   };
@@ -94,8 +108,16 @@ export function quantizeOnnxInt8(
       constant(`${tensor}_scale`, OnnxDataType.float, [], new Float32Array([scale])),
       constant(`${tensor}_zero_point`, OnnxDataType.uint8, [], new Uint8Array([zeroPoint])),
     );
-    addNode('QuantizeLinear', [tensor, `${tensor}_scale`, `${tensor}_zero_point`], `${tensor}_quantized`);
-    addNode('DequantizeLinear', [`${tensor}_quantized`, `${tensor}_scale`, `${tensor}_zero_point`], `${tensor}_dequantized`);
+    addNode(
+      'QuantizeLinear',
+      [tensor, `${tensor}_scale`, `${tensor}_zero_point`],
+      `${tensor}_quantized`,
+    );
+    addNode(
+      'DequantizeLinear',
+      [`${tensor}_quantized`, `${tensor}_scale`, `${tensor}_zero_point`],
+      `${tensor}_dequantized`,
+    );
     renamed.set(tensor, `${tensor}_dequantized`);
   };
 
@@ -106,16 +128,35 @@ export function quantizeOnnxInt8(
       convs++;
       const activation = node.input?.[0] ?? '';
       const inputScale = scales.get(activation);
-      if (inputScale === undefined) throw new ModelError('MODEL_UNSUPPORTED', `${label}: Conv input '${activation}' is not quantized`);
+      if (inputScale === undefined)
+        throw new ModelError(
+          'MODEL_UNSUPPORTED',
+          `${label}: Conv input '${activation}' is not quantized`,
+        );
       const weights = floatInitializer(initializers, node.input?.[1], label);
       const q = quantizeWeights(weights.values, Number(weights.tensor.dims?.[0]));
       const name = weights.tensor.name ?? '';
       added.push(
-        constant(`${name}_int8`, OnnxDataType.int8, (weights.tensor.dims ?? []).map(Number), q.values),
+        constant(
+          `${name}_int8`,
+          OnnxDataType.int8,
+          (weights.tensor.dims ?? []).map(Number),
+          q.values,
+        ),
         constant(`${name}_scale`, OnnxDataType.float, [q.scales.length], q.scales),
-        constant(`${name}_zero_point`, OnnxDataType.int8, [q.scales.length], new Int8Array(q.scales.length)),
+        constant(
+          `${name}_zero_point`,
+          OnnxDataType.int8,
+          [q.scales.length],
+          new Int8Array(q.scales.length),
+        ),
       );
-      addNode('DequantizeLinear', [`${name}_int8`, `${name}_scale`, `${name}_zero_point`], `${name}_dequantized`, 0);
+      addNode(
+        'DequantizeLinear',
+        [`${name}_int8`, `${name}_scale`, `${name}_zero_point`],
+        `${name}_dequantized`,
+        0,
+      );
       inputs[1] = `${name}_dequantized`;
       if (node.input?.[2]) {
         const bias = floatInitializer(initializers, node.input[2], label);
@@ -125,9 +166,19 @@ export function quantizeOnnxInt8(
         added.push(
           constant(`${biasName}_int32`, OnnxDataType.int32, [biasValues.length], biasValues),
           constant(`${biasName}_scale`, OnnxDataType.float, [biasScales.length], biasScales),
-          constant(`${biasName}_zero_point`, OnnxDataType.int32, [biasScales.length], new Int32Array(biasScales.length)),
+          constant(
+            `${biasName}_zero_point`,
+            OnnxDataType.int32,
+            [biasScales.length],
+            new Int32Array(biasScales.length),
+          ),
         );
-        addNode('DequantizeLinear', [`${biasName}_int32`, `${biasName}_scale`, `${biasName}_zero_point`], `${biasName}_dequantized`, 0);
+        addNode(
+          'DequantizeLinear',
+          [`${biasName}_int32`, `${biasName}_scale`, `${biasName}_zero_point`],
+          `${biasName}_dequantized`,
+          0,
+        );
         inputs[2] = `${biasName}_dequantized`;
       }
       nodes.push(onnx.NodeProto.create({ ...node, input: inputs }));
@@ -139,7 +190,12 @@ export function quantizeOnnxInt8(
       const dims = (slope.tensor.dims ?? []).map(Number);
       added.push(
         constant(`${out}_slope`, OnnxDataType.float, dims, slope.values),
-        constant(`${out}_one_minus_slope`, OnnxDataType.float, dims, slope.values.map((s) => 1 - s)),
+        constant(
+          `${out}_one_minus_slope`,
+          OnnxDataType.float,
+          dims,
+          slope.values.map((s) => 1 - s),
+        ),
       );
       addNode('Mul', [x!, `${out}_slope`], `${out}_linear`);
       addNode('Relu', [x!], `${out}_positive`);
@@ -149,12 +205,15 @@ export function quantizeOnnxInt8(
       nodes.push(onnx.NodeProto.create({ ...node, input: inputs }));
     }
     if (node.opType === 'Reshape') continue;
-    for (const output of node.output ?? []) if (!graphOutputs.has(output)) quantizeActivation(output);
+    for (const output of node.output ?? [])
+      if (!graphOutputs.has(output)) quantizeActivation(output);
   }
 
   graph.node = nodes;
   const read = new Set(nodes.flatMap((n) => n.input ?? []));
-  graph.initializer = [...(graph.initializer ?? []), ...added].filter((t) => read.has(t.name ?? ''));
+  graph.initializer = [...(graph.initializer ?? []), ...added].filter((t) =>
+    read.has(t.name ?? ''),
+  );
   return { onnx: onnx.ModelProto.encode(model).finish(), convs, activations: scales.size, prelus };
 }
 
@@ -169,7 +228,10 @@ export function quantizeOnnxInt8(
 export const WEIGHT_QMAX = 63;
 
 /** int8 weights in [-WEIGHT_QMAX, WEIGHT_QMAX], symmetric, one scale per output channel (the first dimension). */
-export function quantizeWeights(values: Float32Array, channels: number): { values: Int8Array; scales: Float32Array } {
+export function quantizeWeights(
+  values: Float32Array,
+  channels: number,
+): { values: Int8Array; scales: Float32Array } {
   const per = values.length / channels;
   const scales = new Float32Array(channels);
   const quantized = new Int8Array(values.length);
@@ -178,7 +240,8 @@ export function quantizeWeights(values: Float32Array, channels: number): { value
     for (let i = c * per; i < (c + 1) * per; i++) max = Math.max(max, Math.abs(values[i]!));
     const scale = Math.fround(Math.max(max, 1e-12) / WEIGHT_QMAX);
     scales[c] = scale;
-    for (let i = c * per; i < (c + 1) * per; i++) quantized[i] = Math.max(-WEIGHT_QMAX, Math.min(WEIGHT_QMAX, Math.round(values[i]! / scale)));
+    for (let i = c * per; i < (c + 1) * per; i++)
+      quantized[i] = Math.max(-WEIGHT_QMAX, Math.min(WEIGHT_QMAX, Math.round(values[i]! / scale)));
   }
   return { values: quantized, scales };
 }
@@ -190,7 +253,10 @@ function floatInitializer(
 ): { tensor: onnxProto.onnx.ITensorProto; values: Float32Array } {
   const tensor = initializers.get(name ?? '');
   if (tensor === undefined || tensor.dataType !== OnnxDataType.float) {
-    throw new ModelError('MODEL_UNSUPPORTED', `${label}: '${name ?? '?'}' must be a float32 initializer to be quantized`);
+    throw new ModelError(
+      'MODEL_UNSUPPORTED',
+      `${label}: '${name ?? '?'}' must be a float32 initializer to be quantized`,
+    );
   }
   const raw = tensor.rawData;
   const values =

@@ -50,7 +50,11 @@ export function rewriteOnnxForCpu(
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (error) {
-    throw new ModelError('MODEL_CORRUPT', `${label}: not an ONNX model (${(error as Error).message})`, { cause: error });
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${label}: not an ONNX model (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const graph = model.graph;
   if (graph === null || graph === undefined) {
@@ -91,9 +95,12 @@ export function rewriteOnnxForCpu(
     }
   }
   if (dynamicBatch) {
-    const reshapeShapes = new Set(nodes.filter((n) => n.opType === 'Reshape').map((n) => n.input?.[1]));
+    const reshapeShapes = new Set(
+      nodes.filter((n) => n.opType === 'Reshape').map((n) => n.input?.[1]),
+    );
     for (const tensor of initializers) {
-      if (reshapeShapes.has(tensor.name ?? undefined) && tensor.dataType === INT64) keepBatchInReshape(tensor);
+      if (reshapeShapes.has(tensor.name ?? undefined) && tensor.dataType === INT64)
+        keepBatchInReshape(tensor);
     }
   }
   return {
@@ -135,7 +142,8 @@ function flushTensor(tensor: onnxProto.onnx.ITensorProto): number {
 
 /** `[1, -1]` -> `[0, -1]` in an int64 Reshape shape. */
 function keepBatchInReshape(tensor: onnxProto.onnx.ITensorProto): void {
-  if (tensor.rawData === null || tensor.rawData === undefined || tensor.rawData.byteLength !== 16) return;
+  if (tensor.rawData === null || tensor.rawData === undefined || tensor.rawData.byteLength !== 16)
+    return;
   const shape = new BigInt64Array(new Uint8Array(tensor.rawData).buffer);
   if (shape[0] === 1n && shape[1] === -1n) {
     shape[0] = 0n;

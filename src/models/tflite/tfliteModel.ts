@@ -44,7 +44,14 @@ const BUILTIN_OPS: Record<number, string> = {
 
 /** ActivationFunctionType */
 export type FusedActivation = 'NONE' | 'RELU' | 'RELU_N1_TO_1' | 'RELU6' | 'TANH' | 'SIGN_BIT';
-const ACTIVATIONS: FusedActivation[] = ['NONE', 'RELU', 'RELU_N1_TO_1', 'RELU6', 'TANH', 'SIGN_BIT'];
+const ACTIVATIONS: FusedActivation[] = [
+  'NONE',
+  'RELU',
+  'RELU_N1_TO_1',
+  'RELU6',
+  'TANH',
+  'SIGN_BIT',
+];
 
 export interface TfliteQuantization {
   scale: number[];
@@ -73,12 +80,29 @@ export interface ConvOptions {
 }
 
 export type TfliteOperator =
-  | { kind: 'CONV_2D' | 'DEPTHWISE_CONV_2D'; inputs: number[]; outputs: number[]; options: ConvOptions }
+  | {
+      kind: 'CONV_2D' | 'DEPTHWISE_CONV_2D';
+      inputs: number[];
+      outputs: number[];
+      options: ConvOptions;
+    }
   | { kind: 'ADD'; inputs: number[]; outputs: number[]; activation: FusedActivation }
-  | { kind: 'CONCATENATION'; inputs: number[]; outputs: number[]; axis: number; activation: FusedActivation }
+  | {
+      kind: 'CONCATENATION';
+      inputs: number[];
+      outputs: number[];
+      axis: number;
+      activation: FusedActivation;
+    }
   | { kind: 'RESHAPE'; inputs: number[]; outputs: number[]; newShape: number[] | undefined }
   | { kind: 'LOGISTIC'; inputs: number[]; outputs: number[] }
-  | { kind: 'CUSTOM'; customCode: string; inputs: number[]; outputs: number[]; customOptions: Uint8Array | undefined }
+  | {
+      kind: 'CUSTOM';
+      customCode: string;
+      inputs: number[];
+      outputs: number[];
+      customOptions: Uint8Array | undefined;
+    }
   | { kind: 'UNSUPPORTED'; name: string; inputs: number[]; outputs: number[] };
 
 export interface TfliteModel {
@@ -96,9 +120,13 @@ export function parseTflite(bytes: Uint8Array, source = 'model'): TfliteModel {
   try {
     model = FlatbufferTable.root(bytes, 'TFL3');
   } catch (error) {
-    throw new ModelError('MODEL_CORRUPT', `${source} is not a TFLite model: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new ModelError(
+      'MODEL_CORRUPT',
+      `${source} is not a TFLite model: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const buffers = model.tables(4).map((buffer) => buffer.bytes(0));
   const opcodes = model.tables(1).map((code) => ({
@@ -111,7 +139,10 @@ export function parseTflite(bytes: Uint8Array, source = 'model'): TfliteModel {
     throw new ModelError('MODEL_CORRUPT', `${source} has no subgraph`);
   }
   if (subgraphs.length > 1) {
-    throw new ModelError('MODEL_UNSUPPORTED', `${source} has ${subgraphs.length} subgraphs; only one is supported`);
+    throw new ModelError(
+      'MODEL_UNSUPPORTED',
+      `${source} has ${subgraphs.length} subgraphs; only one is supported`,
+    );
   }
 
   const tensors = graph.tables(0).map((t, index): TfliteTensor => {
@@ -134,7 +165,8 @@ export function parseTflite(bytes: Uint8Array, source = 'model'): TfliteModel {
 
   const operators = graph.tables(3).map((op): TfliteOperator => {
     const code = opcodes[op.int32(0)];
-    if (code === undefined) throw new ModelError('MODEL_CORRUPT', `${source}: operator code index out of range`);
+    if (code === undefined)
+      throw new ModelError('MODEL_CORRUPT', `${source}: operator code index out of range`);
     const inputs = op.int32s(1);
     const outputs = op.int32s(2);
     const options = op.table(4);
@@ -173,11 +205,22 @@ export function parseTflite(bytes: Uint8Array, source = 'model'): TfliteModel {
           activation: activation(options?.int8(1) ?? 0),
         };
       case 'RESHAPE':
-        return { kind: 'RESHAPE', inputs, outputs, newShape: options?.has(0) ? options.int32s(0) : undefined };
+        return {
+          kind: 'RESHAPE',
+          inputs,
+          outputs,
+          newShape: options?.has(0) ? options.int32s(0) : undefined,
+        };
       case 'LOGISTIC':
         return { kind: 'LOGISTIC', inputs, outputs };
       case 'CUSTOM':
-        return { kind: 'CUSTOM', customCode: code.custom ?? '', inputs, outputs, customOptions: op.bytes(5) };
+        return {
+          kind: 'CUSTOM',
+          customCode: code.custom ?? '',
+          inputs,
+          outputs,
+          customOptions: op.bytes(5),
+        };
       default:
         return { kind: 'UNSUPPORTED', name, inputs, outputs };
     }

@@ -67,7 +67,10 @@ interface Value {
 const POSTPROCESS_OP = 'TFLite_Detection_PostProcess';
 
 /** Converts an SSD TFLite model ending in TFLite_Detection_PostProcess. */
-export function convertSsdTflite(model: TfliteModel, options: { form: OnnxForm; source?: string }): ConvertedSsd {
+export function convertSsdTflite(
+  model: TfliteModel,
+  options: { form: OnnxForm; source?: string },
+): ConvertedSsd {
   return new SsdConverter(model, options.form, options.source ?? 'model').convert();
 }
 
@@ -85,8 +88,15 @@ class SsdConverter {
     const { model } = this;
     if (model.inputs.length !== 1) this.refuse(`expected 1 input, found ${model.inputs.length}`);
     const input = this.tensor(model.inputs[0] ?? -1);
-    if (input.type !== 'uint8' || input.shape.length !== 4 || input.shape[0] !== 1 || input.shape[3] !== 3) {
-      this.refuse(`input '${input.name}' must be uint8 [1,H,W,3], found ${input.type} [${input.shape.join(',')}]`);
+    if (
+      input.type !== 'uint8' ||
+      input.shape.length !== 4 ||
+      input.shape[0] !== 1 ||
+      input.shape[3] !== 3
+    ) {
+      this.refuse(
+        `input '${input.name}' must be uint8 [1,H,W,3], found ${input.type} [${input.shape.join(',')}]`,
+      );
     }
     const inputQ = this.perTensor(input);
     this.graph.addInput('image', OnnxDataType.uint8, input.shape);
@@ -101,10 +111,12 @@ class SsdConverter {
         postprocess = op;
         continue;
       }
-      if (postprocess !== undefined) this.refuse(`op ${opName(op)} after ${POSTPROCESS_OP} is not supported`);
+      if (postprocess !== undefined)
+        this.refuse(`op ${opName(op)} after ${POSTPROCESS_OP} is not supported`);
       this.convertOp(op);
     }
-    if (postprocess === undefined) this.refuse(`no ${POSTPROCESS_OP} op: this converter handles SSD detectors`);
+    if (postprocess === undefined)
+      this.refuse(`no ${POSTPROCESS_OP} op: this converter handles SSD detectors`);
 
     const [boxesIndex, scoresIndex, anchorsIndex] = postprocess.inputs;
     const boxes = this.plain(this.value(boxesIndex ?? -1));
@@ -121,10 +133,14 @@ class SsdConverter {
     const anchors = this.dequantizeConstant(anchorsTensor);
     const options = this.postprocessOptions(postprocess.customOptions);
     if (anchors.length !== (boxesShape[1] ?? 0) * 4) {
-      this.refuse(`anchors '${anchorsTensor.name}' hold ${anchors.length / 4} boxes, box encodings ${boxesShape[1]}`);
+      this.refuse(
+        `anchors '${anchorsTensor.name}' hold ${anchors.length / 4} boxes, box encodings ${boxesShape[1]}`,
+      );
     }
     if ((scoresShape[2] ?? 0) !== options.numClasses + 1) {
-      this.refuse(`scores have ${scoresShape[2]} columns, post-process expects ${options.numClasses} classes + background`);
+      this.refuse(
+        `scores have ${scoresShape[2]} columns, post-process expects ${options.numClasses} classes + background`,
+      );
     }
     return {
       onnx: this.graph.toBytes({
@@ -145,8 +161,13 @@ class SsdConverter {
       case 'ADD': {
         const [a, b] = op.inputs.map((i) => this.value(i));
         if (a === undefined || b === undefined) return this.refuse('ADD needs two inputs');
-        const sameShape = this.tensor(op.inputs[0] ?? -1).shape.join() === this.tensor(op.inputs[1] ?? -1).shape.join();
-        if (!sameShape) this.refuse(`ADD with broadcasting (tensor '${this.tensor(op.outputs[0] ?? -1).name}') is not supported`);
+        const sameShape =
+          this.tensor(op.inputs[0] ?? -1).shape.join() ===
+          this.tensor(op.inputs[1] ?? -1).shape.join();
+        if (!sameShape)
+          this.refuse(
+            `ADD with broadcasting (tensor '${this.tensor(op.outputs[0] ?? -1).name}') is not supported`,
+          );
         const [x, y] = a.layout === b.layout ? [a, b] : [this.plain(a), this.plain(b)];
         const out = this.tmp(op, 'add');
         this.graph.addNode('Add', [x.name, y.name], [out]);
@@ -160,7 +181,12 @@ class SsdConverter {
         let axis = op.axis < 0 ? op.axis + rank : op.axis;
         if (allNchw) axis = [0, 2, 3, 1][axis] ?? axis;
         const out = this.tmp(op, 'concat');
-        this.graph.addNode('Concat', used.map((v) => v.name), [out], { axis: attr.int(axis) });
+        this.graph.addNode(
+          'Concat',
+          used.map((v) => v.name),
+          [out],
+          { axis: attr.int(axis) },
+        );
         return this.finish(op, this.activation(out, op.activation, op), allNchw ? 'nchw' : 'plain');
       }
       case 'RESHAPE': {
@@ -185,17 +211,23 @@ class SsdConverter {
         return this.finish(op, out, x.layout);
       }
       case 'CUSTOM':
-        return this.refuse(`custom op '${op.customCode}' (output '${this.tensor(op.outputs[0] ?? -1).name}') is not supported`);
+        return this.refuse(
+          `custom op '${op.customCode}' (output '${this.tensor(op.outputs[0] ?? -1).name}') is not supported`,
+        );
       case 'UNSUPPORTED':
-        return this.refuse(`op ${op.name} (output '${this.tensor(op.outputs[0] ?? -1).name}') is not supported`);
+        return this.refuse(
+          `op ${op.name} (output '${this.tensor(op.outputs[0] ?? -1).name}') is not supported`,
+        );
     }
   }
 
   private conv(op: Extract<TfliteOperator, { kind: 'CONV_2D' | 'DEPTHWISE_CONV_2D' }>): void {
     const o = op.options;
     const outTensor = this.tensor(op.outputs[0] ?? -1);
-    if (o.dilationH !== 1 || o.dilationW !== 1) this.refuse(`${op.kind} '${outTensor.name}' uses dilation`);
-    if (o.depthMultiplier !== 1) this.refuse(`${op.kind} '${outTensor.name}' has depth_multiplier ${o.depthMultiplier}`);
+    if (o.dilationH !== 1 || o.dilationW !== 1)
+      this.refuse(`${op.kind} '${outTensor.name}' uses dilation`);
+    if (o.depthMultiplier !== 1)
+      this.refuse(`${op.kind} '${outTensor.name}' has depth_multiplier ${o.depthMultiplier}`);
     const x = this.nchw(this.value(op.inputs[0] ?? -1));
     const inShape = this.tensor(op.inputs[0] ?? -1).shape;
     const weights = this.tensor(op.inputs[1] ?? -1);
@@ -211,7 +243,8 @@ class SsdConverter {
       : (oc: number, ic: number, y: number, xx: number) => ((oc * kh + y) * kw + xx) * wi + ic;
     const wName = this.constant(weights, onnxDims, reorder);
     const inputs = [x.name, wName];
-    if (biasIndex >= 0) inputs.push(this.constant(this.tensor(biasIndex), this.tensor(biasIndex).shape));
+    if (biasIndex >= 0)
+      inputs.push(this.constant(this.tensor(biasIndex), this.tensor(biasIndex).shape));
 
     const pads = [
       ...samePads(o.padding, inShape[1] ?? 0, kh, o.strideH),
@@ -233,7 +266,8 @@ class SsdConverter {
     const index = op.outputs[0] ?? -1;
     const tensor = this.tensor(index);
     const name = `t${index}`;
-    if (tensor.type !== 'uint8') this.refuse(`tensor '${tensor.name}' is ${tensor.type}; only uint8 is supported`);
+    if (tensor.type !== 'uint8')
+      this.refuse(`tensor '${tensor.name}' is ${tensor.type}; only uint8 is supported`);
     const q = this.perTensor(tensor);
     if (this.form !== 'float') {
       const [scale, zp] = this.quantParams(tensor);
@@ -264,7 +298,9 @@ class SsdConverter {
       case 'RELU_N1_TO_1':
       case 'TANH':
       case 'SIGN_BIT':
-        return this.refuse(`fused activation ${activation} on ${opName(op)} '${this.tensor(op.outputs[0] ?? -1).name}' is not supported`);
+        return this.refuse(
+          `fused activation ${activation} on ${opName(op)} '${this.tensor(op.outputs[0] ?? -1).name}' is not supported`,
+        );
     }
   }
 
@@ -297,7 +333,12 @@ class SsdConverter {
     return name;
   }
 
-  private dequantize(input: string, tensor: TfliteTensor, output: string, options: { shift?: -128 } = {}): void {
+  private dequantize(
+    input: string,
+    tensor: TfliteTensor,
+    output: string,
+    options: { shift?: -128 } = {},
+  ): void {
     const [scale, zp] = this.quantParams(tensor, options);
     this.graph.addNode('DequantizeLinear', [input, scale, zp], [output]);
   }
@@ -309,19 +350,27 @@ class SsdConverter {
   private quantParams(tensor: TfliteTensor, options: { shift?: -128 } = {}): [string, string] {
     const q = this.perTensor(tensor);
     const scale = this.graph.addScalar(`t${tensor.index}_scale`, q.scale);
-    if (tensor.type === 'int32') return [scale, this.graph.addScalar(`t${tensor.index}_zp`, q.zeroPoint, OnnxDataType.int32)];
+    if (tensor.type === 'int32')
+      return [scale, this.graph.addScalar(`t${tensor.index}_zp`, q.zeroPoint, OnnxDataType.int32)];
     const zp =
       options.shift === undefined
         ? this.graph.addScalar(`t${tensor.index}_zp`, q.zeroPoint, OnnxDataType.uint8)
-        : this.graph.addScalar(`t${tensor.index}_zp`, q.zeroPoint + options.shift, OnnxDataType.int8);
+        : this.graph.addScalar(
+            `t${tensor.index}_zp`,
+            q.zeroPoint + options.shift,
+            OnnxDataType.int8,
+          );
     return [scale, zp];
   }
 
   private perTensor(tensor: TfliteTensor): { scale: number; zeroPoint: number } {
     const q = tensor.quantization;
-    if (q === undefined) this.refuse(`tensor '${tensor.name}' is not quantized; only quantized models are supported`);
+    if (q === undefined)
+      this.refuse(`tensor '${tensor.name}' is not quantized; only quantized models are supported`);
     if (q.scale.length !== 1) {
-      this.refuse(`tensor '${tensor.name}' uses per-channel quantization (${q.scale.length} scales); only per-tensor is supported`);
+      this.refuse(
+        `tensor '${tensor.name}' uses per-channel quantization (${q.scale.length} scales); only per-tensor is supported`,
+      );
     }
     return { scale: q.scale[0] ?? 0, zeroPoint: q.zeroPoint[0] ?? 0 };
   }
@@ -339,7 +388,9 @@ class SsdConverter {
         return new Int32Array(copy.buffer, 0, copy.byteLength / 4);
       }
       default:
-        return this.refuse(`constant tensor '${tensor.name}' has type ${tensor.type}; only uint8 and int32 are supported`);
+        return this.refuse(
+          `constant tensor '${tensor.name}' has type ${tensor.type}; only uint8 and int32 are supported`,
+        );
     }
   }
 
@@ -352,7 +403,13 @@ class SsdConverter {
   /** 'best_scores' and 'best_classes': max and argmax over the columns after the background. */
   private addBestClass(scores: string, shape: readonly number[]): void {
     const [batch, anchors, columns] = shape;
-    if (shape.length !== 3 || batch === undefined || anchors === undefined || columns === undefined || columns < 2) {
+    if (
+      shape.length !== 3 ||
+      batch === undefined ||
+      anchors === undefined ||
+      columns === undefined ||
+      columns < 2
+    ) {
       this.refuse(`scores must be [1, anchors, background + classes], found [${shape.join(',')}]`);
     }
     const int64 = (name: string, value: number): string =>
@@ -405,7 +462,8 @@ class SsdConverter {
 
   private value(index: number): Value {
     const value = this.values.get(index);
-    if (value === undefined) this.refuse(`tensor '${this.tensor(index).name}' is used before it is computed`);
+    if (value === undefined)
+      this.refuse(`tensor '${this.tensor(index).name}' is used before it is computed`);
     return value;
   }
 
@@ -413,14 +471,16 @@ class SsdConverter {
   private plain(value: Value): Value {
     if (value.layout === 'plain') return value;
     const name = `${value.name}_nhwc`;
-    if (!this.graph.has(name)) this.graph.addNode('Transpose', [value.name], [name], { perm: attr.ints([0, 2, 3, 1]) });
+    if (!this.graph.has(name))
+      this.graph.addNode('Transpose', [value.name], [name], { perm: attr.ints([0, 2, 3, 1]) });
     return { name, layout: 'plain' };
   }
 
   private nchw(value: Value): Value {
     if (value.layout === 'nchw') return value;
     const name = `${value.name}_nchw`;
-    if (!this.graph.has(name)) this.graph.addNode('Transpose', [value.name], [name], { perm: attr.ints([0, 3, 1, 2]) });
+    if (!this.graph.has(name))
+      this.graph.addNode('Transpose', [value.name], [name], { perm: attr.ints([0, 3, 1, 2]) });
     return { name, layout: 'nchw' };
   }
 
@@ -440,11 +500,20 @@ class SsdConverter {
 }
 
 function opName(op: TfliteOperator): string {
-  return op.kind === 'UNSUPPORTED' ? op.name : op.kind === 'CUSTOM' ? `custom op '${op.customCode}'` : op.kind;
+  return op.kind === 'UNSUPPORTED'
+    ? op.name
+    : op.kind === 'CUSTOM'
+      ? `custom op '${op.customCode}'`
+      : op.kind;
 }
 
 /** TensorFlow SAME padding: output = ceil(in / stride), extra padding goes after. */
-function samePads(padding: 'SAME' | 'VALID', size: number, kernel: number, stride: number): [number, number] {
+function samePads(
+  padding: 'SAME' | 'VALID',
+  size: number,
+  kernel: number,
+  stride: number,
+): [number, number] {
   if (padding === 'VALID') return [0, 0];
   const out = Math.ceil(size / stride);
   const total = Math.max((out - 1) * stride + kernel - size, 0);
@@ -459,10 +528,13 @@ function relayout<T extends Uint8Array | Int32Array>(
 ): T {
   const [d0 = 1, d1 = 1, d2 = 1, d3 = 1] = dims;
   // Not `new source.constructor()`: model bytes are a Node Buffer, whose constructor is deprecated.
-  const out = (source instanceof Int32Array ? new Int32Array(source.length) : new Uint8Array(source.length)) as T;
+  const out = (
+    source instanceof Int32Array ? new Int32Array(source.length) : new Uint8Array(source.length)
+  ) as T;
   let k = 0;
   for (let a = 0; a < d0; a++)
     for (let b = 0; b < d1; b++)
-      for (let c = 0; c < d2; c++) for (let d = 0; d < d3; d++) out[k++] = source[index(a, b, c, d)] ?? 0;
+      for (let c = 0; c < d2; c++)
+        for (let d = 0; d < d3; d++) out[k++] = source[index(a, b, c, d)] ?? 0;
   return out;
 }
