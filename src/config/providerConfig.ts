@@ -123,7 +123,7 @@ export const PROVIDER_SETTINGS = fileOnly({
     validation_mode: setting({
       kind: 'choice',
       choices: WEBGPU_VALIDATION_MODES,
-      unset: "onnxruntime's ('basic')",
+      unset: "onnxruntime's",
       description: 'how much WebGPU checks the programs it runs',
     }),
   },
