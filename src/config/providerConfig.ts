@@ -148,8 +148,10 @@ export const PROVIDER_CONFIG_KEYS: readonly string[] = [
   'models',
 ];
 
-/** The settings mappings of `inference:` and `inference.models.<name>:`, one per provider kind. */
-type ProviderSettings = SettingValues<Omit<typeof PROVIDER_SETTINGS, 'provider'>>;
+/** The chain, and the settings mapping of each provider kind (`tensorrt:`, `cuda:`, ...). */
+const { provider: PROVIDER, ...KIND_SETTINGS } = PROVIDER_SETTINGS;
+
+type ProviderSettings = SettingValues<typeof KIND_SETTINGS>;
 
 /** Where TensorRT engines are cached unless `inference.tensorrt.cache_dir` says otherwise. */
 export function defaultTensorRtCacheDir(): string {
@@ -221,9 +223,6 @@ interface ChainContext {
   readonly threads: number;
 }
 
-/** The mappings of provider settings, one per kind. */
-const SETTINGS_KEYS = ['tensorrt', 'cuda', 'webgpu', 'cpu'] as const;
-
 /**
  * The chain of one mapping (the `inference:` root, or a `models.<name>` entry whose provider
  * settings override the root's key by key).
@@ -234,13 +233,13 @@ function parseChain(
   context: ChainContext,
 ): ProviderChain | undefined {
   const names = providerNames(map, 'provider');
-  const settingsGiven = SETTINGS_KEYS.some((k) => map.raw(k) !== undefined);
+  const settingsGiven = Object.keys(KIND_SETTINGS).some((k) => map.raw(k) !== undefined);
   if (parent !== undefined && names === undefined && !settingsGiven) return undefined;
-  const choices: readonly string[] = PROVIDER_SETTINGS.provider.choices;
+  const choices: readonly string[] = PROVIDER.choices;
   const kinds = (
     names ??
     (parent === undefined ? undefined : providerNames(parent, 'provider')) ??
-    PROVIDER_SETTINGS.provider.default
+    PROVIDER.default
   ).map((name, i) => {
     if (!choices.includes(name)) {
       throw map.error(
@@ -273,15 +272,10 @@ function validateSettings(
       'disabled',
     );
   }
-  const { tensorrt, cuda, webgpu, cpu } = PROVIDER_SETTINGS;
-  const settings = readSettings(
-    map,
-    { tensorrt, cuda, webgpu, cpu },
-    {
-      fallback: inherited ?? { cpu: { threads: context.threads } },
-      refuseUnknownKeys: false,
-    },
-  );
+  const settings = readSettings(map, KIND_SETTINGS, {
+    fallback: inherited ?? { cpu: { threads: context.threads } },
+    refuseUnknownKeys: false,
+  });
   // Resolved here, so a model's entry inherits the root's folder already resolved.
   return {
     ...settings,

@@ -1,4 +1,4 @@
-import { CAMERAS_SETTINGS } from '../config/rosConfig.js';
+import { CAMERAS_SETTINGS } from '../config/cameraConfig.js';
 import { ALL_SETTINGS } from '../config/settings/allSettings.js';
 import { listSettings, type SettingEntry } from '../config/settings/listSettings.js';
 import { settingDefault, type Setting } from '../config/settings/setting.js';

@@ -4,7 +4,8 @@ import { DETECTOR_SETTINGS } from '../detectorConfig.js';
 import { FACES_SETTINGS } from '../facesConfig.js';
 import { IMAGE_SETTINGS } from '../imageConfig.js';
 import { INFERENCE_SETTINGS } from '../inferenceConfig.js';
-import { CAMERAS_SETTINGS, NODE_SETTINGS, OUTPUTS_SETTINGS } from '../rosConfig.js';
+import { CAMERAS_SETTINGS } from '../cameraConfig.js';
+import { NODE_SETTINGS, OUTPUTS_SETTINGS } from '../rosConfig.js';
 import { TRACKING_SETTINGS } from '../trackingConfig.js';
 import { computed, setting } from './setting.js';
 
