@@ -142,11 +142,10 @@ export const MODELS_SETTINGS = { '<model>': each(PROVIDER_SETTINGS) } as const;
 
 const MODEL_NAME = MODELS_SETTINGS['<model>'].name;
 
-/** Keys this module reads inside `inference:` (besides `threads`); parseConfig's allow-list takes them. */
-export const PROVIDER_CONFIG_KEYS: readonly string[] = [
-  ...Object.keys(PROVIDER_SETTINGS),
-  'models',
-];
+/** The keys of `inference:` that parseProvidersConfig reads (`threads` and `spin_wait` are parseConfig's). */
+export const PROVIDER_CONFIG_KEYS = [...Object.keys(PROVIDER_SETTINGS), 'models'] as readonly (
+  keyof typeof PROVIDER_SETTINGS | 'models'
+)[];
 
 /** The chain, and the settings mapping of each provider kind (`tensorrt:`, `cuda:`, ...). */
 const { provider: PROVIDER, ...KIND_SETTINGS } = PROVIDER_SETTINGS;
