@@ -1,8 +1,10 @@
 import type { ClassifierConfig } from './classifierConfig.js';
 import type { FacesConfig } from './facesConfig.js';
 import type { ImageConfig } from './imageConfig.js';
-import type { ProvidersConfig } from './providerConfig.js';
+import type { InferenceConfig } from './inferenceConfig.js';
 import type { TrackingConfig } from './trackingConfig.js';
+import { setting } from './settings/setting.js';
+import type { SettingValues } from './settings/settingValues.js';
 
 /**
  * The detector's prepared model files (manifest output roles of coco_detector):
@@ -25,42 +27,64 @@ export const AUTO_MODEL_FORMS: readonly DetectorFileForm[] = ['qdq', 'qdq_s8'];
 export const DETECTOR_MODEL_FORMS = ['auto', ...DETECTOR_FILE_FORMS] as const;
 export type DetectorModelForm = (typeof DETECTOR_MODEL_FORMS)[number];
 
-/**
- * Settings of the object detector stage. Parsed once (see parseConfig) into this readonly
- * form; every field has a documented default.
- */
-export interface DetectorConfig {
-  /**
-   * Model weights form (see DETECTOR_FILE_FORMS). 'auto' picks, among the integer forms whose
-   * outputs equal 'qdq' on this CPU, the fastest, timed once and cached. Default 'auto'.
-   */
-  readonly modelForm: DetectorModelForm;
-  /** Minimum score of a published detection, in [0, 1]. Default 0.5. */
-  readonly scoreThreshold: number;
-  /** NMS IoU threshold in [0, 1]. Default 0.6 (the model's). */
-  readonly iouThreshold: number;
-  /** 'class_agnostic' (the model's fast NMS) or 'per_class'. Default 'class_agnostic'. */
-  readonly nms: 'class_agnostic' | 'per_class';
-  /** Maximum detections per frame, in [1, 100]. Default 20 (the model's). */
-  readonly maxDetections: number;
-  /** How a frame becomes the 300x300 input: 'stretch' (as trained) or 'letterbox'. Default 'stretch'. */
-  readonly resize: 'stretch' | 'letterbox';
-}
+/** How a frame becomes the detector's 300x300 input. */
+export const DETECTOR_RESIZE_MODES = ['stretch', 'letterbox'] as const;
 
-export interface InferenceConfig {
-  /** Threads per model (intra-op). Default: number of CPU cores. */
-  readonly threads: number;
-  /**
-   * Whether ONNX Runtime's idle pool threads busy-wait for the next piece of work. Default false:
-   * in the node and in replay, decoding and publishing share the cores with inference, and a
-   * spinning thread takes their time (measured on 2 cores: the full replay path about 5% faster
-   * without spinning, the bare model loop about 5% slower). True suits a board where inference has
-   * the cores to itself.
-   */
-  readonly spinWait: boolean;
-  /** Execution provider chains per model. Default: every model on the CPU with `threads`. */
-  readonly providers: ProvidersConfig;
-}
+/** The `detector:` settings. */
+export const DETECTOR_SETTINGS = {
+  // 'auto' picks, among the integer forms whose outputs equal 'qdq' on this CPU, the fastest,
+  // timed once and cached (src/detection/modelFormChoice.ts).
+  model_form: setting({
+    kind: 'choice',
+    choices: DETECTOR_MODEL_FORMS,
+    default: 'auto',
+    description:
+      "'auto' (the fastest integer form whose outputs equal qdq on this CPU, timed once and cached); " +
+      "'qdq' reproduces the quantized model; 'qdq_s8' the same with int8 weights; 'float' dequantized weights",
+  }),
+  score_threshold: setting({
+    kind: 'double',
+    range: [0, 1],
+    default: 0.5,
+    dynamic: true,
+    description: 'minimum score of a published detection',
+  }),
+  // 0.6: the model's own (its TFLite post-processing options).
+  iou_threshold: setting({
+    kind: 'double',
+    range: [0, 1],
+    default: 0.6,
+    dynamic: true,
+    description: 'NMS overlap threshold',
+  }),
+  // 'class_agnostic' is the model's own fast NMS.
+  nms: setting({
+    kind: 'choice',
+    choices: ['class_agnostic', 'per_class'],
+    default: 'class_agnostic',
+    dynamic: true,
+    description: "NMS over each box's best class, or per class",
+  }),
+  // 20: the model's own.
+  max_detections: setting({
+    kind: 'integer',
+    range: [1, 100],
+    default: 20,
+    dynamic: true,
+    description: 'detections per frame',
+  }),
+  // 'stretch' is how the model was trained.
+  resize: setting({
+    kind: 'choice',
+    choices: DETECTOR_RESIZE_MODES,
+    default: 'stretch',
+    dynamic: true,
+    description: 'how a frame becomes the model input',
+  }),
+} as const;
+
+/** Settings of the object detector stage, parsed once (see parseConfig). */
+export type DetectorConfig = SettingValues<typeof DETECTOR_SETTINGS>;
 
 export interface AppConfig {
   /** Folder with manifest.json and prepared models. Default: the package's models/. */

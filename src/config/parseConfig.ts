@@ -1,42 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from '../errors.js';
-import { defaultModelsDir } from '../models/manifest.js';
 import { parseClassifierConfig } from './classifierConfig.js';
-import { defaultFacesConfig, parseFacesConfig } from './facesConfig.js';
-import {
-  defaultProvidersConfig,
-  parseProvidersConfig,
-  PROVIDER_CONFIG_KEYS,
-} from './providerConfig.js';
 import { ConfigReader, isRecord } from './configReader.js';
-import { defaultImageConfig, parseImageConfig } from './imageConfig.js';
-import { defaultTrackingConfig, parseTrackingConfig } from './trackingConfig.js';
-import { DETECTOR_MODEL_FORMS, type AppConfig, type DetectorConfig } from './detectorConfig.js';
+import { DETECTOR_SETTINGS, type AppConfig } from './detectorConfig.js';
+import { parseFacesConfig } from './facesConfig.js';
+import { parseImageConfig } from './imageConfig.js';
+import { INFERENCE_RUNTIME_SETTINGS } from './inferenceConfig.js';
+import { parseProvidersConfig } from './providerConfig.js';
+import { ALL_SETTINGS } from './settings/allSettings.js';
+import { readSettings } from './settings/readSettings.js';
+import { parseTrackingConfig } from './trackingConfig.js';
 
 /** The configuration used when no file or parameter says otherwise. */
 export function defaultConfig(): AppConfig {
-  return {
-    modelsDir: defaultModelsDir,
-    detector: {
-      modelForm: 'auto',
-      scoreThreshold: 0.5,
-      iouThreshold: 0.6,
-      nms: 'class_agnostic',
-      maxDetections: 20,
-      resize: 'stretch',
-    },
-    inference: {
-      threads: os.availableParallelism(),
-      spinWait: false,
-      providers: defaultProvidersConfig(os.availableParallelism()),
-    },
-    faces: defaultFacesConfig(),
-    image: defaultImageConfig(),
-    tracking: defaultTrackingConfig(),
-  };
+  return parseConfig(undefined, 'defaults');
 }
 
 /**
@@ -79,57 +58,29 @@ function rosParameters(document: unknown): unknown {
 
 /**
  * Parses an unknown value (YAML or JSON) into a config, filling defaults. Errors name the
- * offending key with its path, the allowed range and the value found.
+ * offending key with its path, the allowed range and the value found. The ROS part (`cameras`,
+ * `outputs`, `node`) is parseRosConfig's.
  */
 export function parseConfig(input: unknown, source = 'config', baseDir = process.cwd()): AppConfig {
-  const defaults = defaultConfig();
-  if (input === undefined || input === null) return defaults;
   const root = new ConfigReader(input, source, '');
-  root.only([
-    'models_dir',
-    'detector',
-    'inference',
-    'cameras',
-    'faces',
-    'classifier',
-    'outputs',
-    'node',
-    'image',
-    'tracking',
-  ]);
-  const det = root.child('detector');
-  det.only(['model_form', 'score_threshold', 'iou_threshold', 'nms', 'max_detections', 'resize']);
+  root.only(Object.keys(ALL_SETTINGS));
   const inf = root.child('inference');
-  inf.only(['threads', 'spin_wait', ...PROVIDER_CONFIG_KEYS]);
-  const modelsDir = root.string('models_dir');
-  const threads = inf.integer('threads', 1, 64) ?? defaults.inference.threads;
-  const detector: DetectorConfig = {
-    modelForm: det.choice('model_form', DETECTOR_MODEL_FORMS) ?? defaults.detector.modelForm,
-    scoreThreshold: det.number('score_threshold', 0, 1) ?? defaults.detector.scoreThreshold,
-    iouThreshold: det.number('iou_threshold', 0, 1) ?? defaults.detector.iouThreshold,
-    nms: det.choice('nms', ['class_agnostic', 'per_class']) ?? defaults.detector.nms,
-    maxDetections: det.integer('max_detections', 1, 100) ?? defaults.detector.maxDetections,
-    resize: det.choice('resize', ['stretch', 'letterbox']) ?? defaults.detector.resize,
-  };
+  inf.only(Object.keys(ALL_SETTINGS.inference));
+  // These two mappings hold other sections' keys too, each read by its own parser below.
+  const mixed = { refuseUnknownKeys: false };
+  const { modelsDir } = readSettings(root, { models_dir: ALL_SETTINGS.models_dir }, mixed);
+  const { threads, spinWait } = readSettings(inf, INFERENCE_RUNTIME_SETTINGS, mixed);
   return {
-    modelsDir: modelsDir === undefined ? defaults.modelsDir : path.resolve(baseDir, modelsDir),
-    detector,
+    modelsDir: path.resolve(baseDir, modelsDir),
+    detector: readSettings(root.child('detector'), DETECTOR_SETTINGS),
     inference: {
       threads,
-      spinWait: inf.boolean('spin_wait') ?? defaults.inference.spinWait,
-      providers: parseProvidersConfig((input as Record<string, unknown>).inference, {
-        source,
-        baseDir,
-        threads,
-      }),
+      spinWait,
+      providers: parseProvidersConfig(root.raw('inference'), { source, baseDir, threads }),
     },
-    faces: parseFacesConfig((input as Record<string, unknown>).faces, source, baseDir),
+    faces: parseFacesConfig(root.raw('faces'), source, baseDir),
     image: parseImageConfig(root.child('image')),
     tracking: parseTrackingConfig(root.child('tracking')),
-    classifier: parseClassifierConfig(
-      (input as Record<string, unknown>).classifier,
-      source,
-      baseDir,
-    ),
+    classifier: parseClassifierConfig(root.raw('classifier'), source, baseDir),
   };
 }

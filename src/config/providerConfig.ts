@@ -2,6 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { ConfigReader } from './configReader.js';
+import { readSettings } from './settings/readSettings.js';
+import { computed, each, fileOnly, setting } from './settings/setting.js';
+import type { SettingValues } from './settings/settingValues.js';
 import type {
   CudaProvider,
   ExecutionProviderKind,
@@ -49,41 +52,110 @@ export interface ProvidersConfig {
   readonly models: Readonly<Record<string, ProviderChain>>;
 }
 
-/** Keys this module reads inside `inference:` (besides `threads`); parseConfig's allow-list takes them. */
-export const PROVIDER_CONFIG_KEYS = [
-  'provider',
+const PROVIDER_KINDS = [
   'tensorrt',
   'cuda',
   'webgpu',
   'cpu',
-  'models',
-] as const;
+] as const satisfies readonly ExecutionProviderKind[];
 
-const KINDS: readonly ExecutionProviderKind[] = ['tensorrt', 'cuda', 'webgpu', 'cpu'];
+const WEBGPU_VALIDATION_MODES = [
+  'wgpuOnly',
+  'basic',
+  'full',
+] as const satisfies readonly WebGpuValidationMode[];
 
-/** The settings mapping of each kind: `inference.<kind>` and `inference.models.<name>.<kind>`. */
-const SETTINGS_KEYS: readonly string[] = KINDS;
+/**
+ * The provider settings of `inference:`, and again of each `inference.models.<model>:`. Config
+ * files only, not node parameters: `provider` takes one name or a list, which no one ROS
+ * parameter type holds, and per-model entries are named by the user.
+ */
+export const PROVIDER_SETTINGS = fileOnly({
+  // Read by providerNames (a single name is a list of one); the declaration gives its choices.
+  provider: setting({
+    kind: 'string_array',
+    choices: PROVIDER_KINDS,
+    default: ['cpu'],
+    description:
+      'execution providers, best first (a list, or one name); each model runs on the first that works',
+  }),
+  tensorrt: {
+    device_id: setting({
+      kind: 'integer',
+      range: [0, 63],
+      default: 0,
+      description: 'GPU ordinal for TensorRT',
+    }),
+    fp16: setting({ kind: 'bool', default: true, description: 'TensorRT may pick FP16 kernels' }),
+    // For QDQ models with symmetric int8 Q/DQ; not the COCO detector (uint8 zero points).
+    int8: setting({ kind: 'bool', default: false, description: 'TensorRT INT8 precision' }),
+    cache_dir: setting({
+      kind: 'string',
+      format: 'path',
+      default: computed('~/.cache/mobilenet-ros/tensorrt', () => defaultTensorRtCacheDir()),
+      description: 'TensorRT engine and timing cache (relative: to the config file)',
+    }),
+    // 1 GiB: enough for MobileNet-sized engines, and a Jetson shares this memory with the CPU.
+    workspace_bytes: setting({
+      kind: 'integer',
+      range: [1 << 20, 2 ** 40],
+      default: 1 << 30,
+      description: 'TensorRT builder workspace in bytes',
+    }),
+  },
+  cuda: {
+    device_id: setting({
+      kind: 'integer',
+      range: [0, 63],
+      default: 0,
+      description: 'GPU ordinal for CUDA',
+    }),
+  },
+  webgpu: {
+    preferred_layout: setting({
+      kind: 'choice',
+      choices: ['NCHW', 'NHWC'],
+      unset: "onnxruntime's",
+      description: 'layout of layout-sensitive operators on WebGPU',
+    }),
+    // ORT's 'disabled' is not offered: its typings warn that a WebGPU error can then crash the
+    // Node process (see validateSettings).
+    validation_mode: setting({
+      kind: 'choice',
+      choices: WEBGPU_VALIDATION_MODES,
+      unset: "onnxruntime's",
+      description: 'how much WebGPU checks the programs it runs',
+    }),
+  },
+  cpu: {
+    threads: setting({
+      kind: 'integer',
+      range: [1, 64],
+      unset: 'inference.threads',
+      description: 'intra-op threads of a model on the CPU',
+    }),
+  },
+});
 
-const WEBGPU_VALIDATION_MODES: readonly WebGpuValidationMode[] = ['wgpuOnly', 'basic', 'full'];
+/** `inference.models.<model>.*`: a model's own chain, the keys it leaves out inherited. */
+export const MODELS_SETTINGS = { '<model>': each(PROVIDER_SETTINGS) } as const;
 
-/** Default TensorRT settings. */
-export const TENSORRT_DEFAULTS = {
-  deviceId: 0,
-  fp16: true,
-  int8: false,
-  /** 1 GiB: enough for MobileNet-sized engines, and a Jetson shares this memory with the CPU. */
-  workspaceBytes: 1 << 30,
-} as const;
+const MODEL_NAME = MODELS_SETTINGS['<model>'].name;
+
+/** The keys of `inference:` that parseProvidersConfig reads (`threads` and `spin_wait` are parseConfig's). */
+export const PROVIDER_CONFIG_KEYS = [...Object.keys(PROVIDER_SETTINGS), 'models'] as readonly (
+  keyof typeof PROVIDER_SETTINGS | 'models'
+)[];
+
+/** The chain, and the settings mapping of each provider kind (`tensorrt:`, `cuda:`, ...). */
+const { provider: PROVIDER, ...KIND_SETTINGS } = PROVIDER_SETTINGS;
+
+type ProviderSettings = SettingValues<typeof KIND_SETTINGS>;
 
 /** Where TensorRT engines are cached unless `inference.tensorrt.cache_dir` says otherwise. */
 export function defaultTensorRtCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   return path.join(base, 'mobilenet-ros', 'tensorrt');
-}
-
-/** The providers config when `inference:` names none: every model on the CPU. */
-export function defaultProvidersConfig(threads: number): ProvidersConfig {
-  return { chain: [{ kind: 'cpu', threads }], models: {} };
 }
 
 /** The same chains with every CPU entry set to `threads` (a `--threads` override). */
@@ -121,25 +193,33 @@ export function parseProvidersConfig(
   options: ParseProvidersOptions,
 ): ProvidersConfig {
   const source = options.source ?? 'config';
-  const baseDir = options.baseDir ?? process.cwd();
+  const context: ChainContext = {
+    baseDir: options.baseDir ?? process.cwd(),
+    threads: options.threads,
+  };
   const root = new ConfigReader(inference, source, 'inference.');
-  const chain = parseChain(root, undefined, source, baseDir, options.threads) ?? [
-    { kind: 'cpu', threads: options.threads },
-  ];
+  const chain = parseChain(root, undefined, context) ?? [{ kind: 'cpu', threads: options.threads }];
   const models: Record<string, ProviderChain> = {};
   const modelsMap = root.child('models');
   for (const name of modelsMap.keys()) {
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+    if (!MODEL_NAME.test(name)) {
       throw new ConfigError(
         'CONFIG_INVALID',
-        `${source}: 'inference.models.${name}' is not a model name ([a-z][a-z0-9_]*)`,
+        `${source}: 'inference.models.${name}' is not a model name (${MODEL_NAME.source})`,
       );
     }
     const entry = modelsMap.child(name);
-    entry.only(['provider', ...SETTINGS_KEYS]);
-    models[name] = parseChain(entry, root, source, baseDir, options.threads) ?? chain;
+    entry.only(Object.keys(PROVIDER_SETTINGS));
+    models[name] = parseChain(entry, root, context) ?? chain;
   }
   return { chain, models };
+}
+
+interface ChainContext {
+  /** Relative `cache_dir` values resolve against it. */
+  readonly baseDir: string;
+  /** inference.threads: the default of cpu.threads. */
+  readonly threads: number;
 }
 
 /**
@@ -149,21 +229,21 @@ export function parseProvidersConfig(
 function parseChain(
   map: ConfigReader,
   parent: ConfigReader | undefined,
-  source: string,
-  baseDir: string,
-  threads: number,
+  context: ChainContext,
 ): ProviderChain | undefined {
   const names = providerNames(map, 'provider');
-  const settingsGiven = SETTINGS_KEYS.some((k) => map.raw(k) !== undefined);
+  const settingsGiven = Object.keys(KIND_SETTINGS).some((k) => map.raw(k) !== undefined);
   if (parent !== undefined && names === undefined && !settingsGiven) return undefined;
+  const choices: readonly string[] = PROVIDER.choices;
   const kinds = (
     names ??
-    (parent === undefined ? undefined : providerNames(parent, 'provider')) ?? ['cpu']
+    (parent === undefined ? undefined : providerNames(parent, 'provider')) ??
+    PROVIDER.default
   ).map((name, i) => {
-    if (!(KINDS as readonly string[]).includes(name)) {
+    if (!choices.includes(name)) {
       throw map.error(
         `provider[${i}]`,
-        `must be one of ${KINDS.map((k) => `'${k}'`).join(', ')}`,
+        `must be one of ${choices.map((k) => `'${k}'`).join(', ')}`,
         name,
       );
     }
@@ -173,73 +253,59 @@ function parseChain(
     throw map.error('provider', 'must name at least one execution provider', []);
   const duplicate = kinds.find((k, i) => kinds.indexOf(k) !== i);
   if (duplicate !== undefined) throw map.error('provider', `names '${duplicate}' twice`, kinds);
-  const settings = validateSettings(map, source, baseDir, threads, parent);
+  const settings = providers(validateSettings(map, context, parent), context);
   return kinds.map((kind) => settings[kind]);
 }
 
 /** Every provider's settings of a mapping, checked whether or not its chain uses them. */
 function validateSettings(
   map: ConfigReader,
-  source: string,
-  baseDir: string,
-  threads: number,
+  context: ChainContext,
   parent?: ConfigReader,
+): ProviderSettings {
+  const inherited = parent === undefined ? undefined : validateSettings(parent, context);
+  if (map.child('webgpu').raw('validation_mode') === 'disabled') {
+    throw map.error(
+      'webgpu.validation_mode',
+      "must be 'wgpuOnly', 'basic' or 'full' ('disabled' is not offered: onnxruntime warns that a WebGPU error can then crash the Node process)",
+      'disabled',
+    );
+  }
+  const settings = readSettings(map, KIND_SETTINGS, {
+    fallback: inherited ?? { cpu: { threads: context.threads } },
+    refuseUnknownKeys: false,
+  });
+  // Resolved here, so a model's entry inherits the root's folder already resolved.
+  return {
+    ...settings,
+    tensorrt: {
+      ...settings.tensorrt,
+      cacheDir: resolvePath(settings.tensorrt.cacheDir, context.baseDir),
+    },
+  };
+}
+
+/** The configured providers, one per kind, from their settings. */
+function providers(
+  settings: ProviderSettings,
+  context: ChainContext,
 ): {
   readonly tensorrt: TensorRtProvider;
   readonly cuda: CudaProvider;
   readonly webgpu: WebGpuProvider;
   readonly cpu: CpuProviderConfig;
 } {
-  const inherited =
-    parent === undefined ? undefined : validateSettings(parent, source, baseDir, threads);
-  const trt = map.child('tensorrt');
-  trt.only(['device_id', 'fp16', 'int8', 'cache_dir', 'workspace_bytes']);
-  const cacheDir = trt.string('cache_dir');
-  const cuda = map.child('cuda');
-  cuda.only(['device_id']);
-  const webgpu = map.child('webgpu');
-  webgpu.only(['preferred_layout', 'validation_mode']);
-  if (webgpu.raw('validation_mode') === 'disabled') {
-    throw webgpu.error(
-      'validation_mode',
-      "must be 'wgpuOnly', 'basic' or 'full' ('disabled' is not offered: onnxruntime warns that a WebGPU error can then crash the Node process)",
-      'disabled',
-    );
-  }
-  const preferredLayout =
-    webgpu.choice('preferred_layout', ['NCHW', 'NHWC'] as const) ??
-    inherited?.webgpu.preferredLayout;
-  const validationMode =
-    webgpu.choice('validation_mode', WEBGPU_VALIDATION_MODES) ?? inherited?.webgpu.validationMode;
-  const cpu = map.child('cpu');
-  cpu.only(['threads']);
-  const trtBase = inherited?.tensorrt ?? {
-    kind: 'tensorrt',
-    ...TENSORRT_DEFAULTS,
-    cacheDir: defaultTensorRtCacheDir(),
-  };
+  const { preferredLayout, validationMode } = settings.webgpu;
   return {
-    tensorrt: {
-      kind: 'tensorrt',
-      deviceId: trt.integer('device_id', 0, 63) ?? trtBase.deviceId,
-      fp16: trt.boolean('fp16') ?? trtBase.fp16,
-      int8: trt.boolean('int8') ?? trtBase.int8,
-      cacheDir: cacheDir === undefined ? trtBase.cacheDir : resolvePath(cacheDir, baseDir),
-      workspaceBytes: trt.integer('workspace_bytes', 1 << 20, 2 ** 40) ?? trtBase.workspaceBytes,
-    },
-    cuda: {
-      kind: 'cuda',
-      deviceId: cuda.integer('device_id', 0, 63) ?? inherited?.cuda.deviceId ?? 0,
-    },
+    tensorrt: { kind: 'tensorrt', ...settings.tensorrt },
+    cuda: { kind: 'cuda', ...settings.cuda },
+    // Unset WebGPU settings are left out, so ORT keeps its own defaults.
     webgpu: {
       kind: 'webgpu',
       ...(preferredLayout === undefined ? {} : { preferredLayout }),
       ...(validationMode === undefined ? {} : { validationMode }),
     },
-    cpu: {
-      kind: 'cpu',
-      threads: cpu.integer('threads', 1, 64) ?? inherited?.cpu.threads ?? threads,
-    },
+    cpu: { kind: 'cpu', threads: settings.cpu.threads ?? context.threads },
   };
 }
 
@@ -249,7 +315,7 @@ function resolvePath(value: string, baseDir: string): string {
 }
 
 /** A provider name or a list of them (a single name is a list of one). */
-function providerNames(map: ConfigReader, key: string): string[] | undefined {
+function providerNames(map: ConfigReader, key: string): readonly string[] | undefined {
   const value = map.raw(key);
   if (value === undefined) return undefined;
   if (typeof value === 'string') return [value];

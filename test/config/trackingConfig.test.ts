@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfigFile, parseConfig } from '../../src/config/parseConfig.js';
 import { defaultTrackingConfig } from '../../src/config/trackingConfig.js';
 import { ConfigError } from '../../src/errors.js';
-import { staticParameterSpecs } from '../../src/ros/nodeParameters.js';
+import { staticParameterSpecs } from '../../src/ros/parameterSpecs.js';
 import { repoRoot } from '../support/paths.js';
 
 const configError = (pattern: RegExp) => (e: unknown) =>
