@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/detectorConfig.js';
 import { parseConfig } from '../config/parseConfig.js';
 import { parseRosConfig, type RosConfig } from '../config/rosConfig.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorText } from '../errors.js';
 import {
   cameraParameterSpecs,
   isCameraName,
@@ -217,7 +217,7 @@ export class NodeParameters {
           // The previous settings were accepted before; nothing better to do than keep going.
         }
       }
-      return refuse(error instanceof Error ? error.message : String(error));
+      return refuse(errorText(error));
     }
     this.values = candidate;
     this.current = next;
