@@ -120,8 +120,16 @@ export class NodeParameters {
       spec.range === undefined
         ? undefined
         : spec.kind === 'integer'
-          ? new this.rcl.IntegerRange(BigInt(spec.range[0]), BigInt(spec.range[1]), 1n)
-          : new this.rcl.FloatingPointRange(spec.range[0], spec.range[1], 0);
+          ? describedRange(
+              new this.rcl.IntegerRange(BigInt(spec.range[0]), BigInt(spec.range[1]), 1n),
+              BigInt(spec.range[0]),
+              BigInt(spec.range[1]),
+            )
+          : describedRange(
+              new this.rcl.FloatingPointRange(spec.range[0], spec.range[1], 0),
+              spec.range[0],
+              spec.range[1],
+            );
     const description =
       spec.choices === undefined
         ? spec.description
@@ -325,4 +333,15 @@ function formatValue(value: unknown): string {
 
 function article(kind: ParameterKind): string {
   return kind === 'integer' ? 'an' : 'a';
+}
+
+/**
+ * The range with the fields of rcl_interfaces/msg/IntegerRange and FloatingPointRange
+ * (`from_value`, `to_value`; `step` it has) as its own properties. rclnodejs 2.2 answers
+ * describe_parameters with its Range objects as they are (ParameterDescriptor.toMessage), whose
+ * bounds are the getters fromValue/toValue, so the serialized ranges came out empty and
+ * `ros2 param describe` showed no bounds. Its own range checks use the getters and are unchanged.
+ */
+function describedRange<R extends object, V>(range: R, from: V, to: V): R {
+  return Object.assign(range, { from_value: from, to_value: to });
 }

@@ -109,6 +109,25 @@ describeRos('ros2 param on the node', function () {
       graph().ros2(['param', 'get', '/mobilenet_ros', 'detector.nms']).out,
       /String value is: class_agnostic/,
     );
+    // The declared ranges reach `ros2 param describe` (rclnodejs serializes them only with the
+    // message's field names, see describedRange).
+    const described = graph().ros2([
+      'param',
+      'describe',
+      '/mobilenet_ros',
+      'detector.score_threshold',
+      'detector.max_detections',
+    ]).out;
+    assert.match(
+      described,
+      /Parameter name: detector\.score_threshold[\s\S]*?Min value: 0\.0\s+Max value: 1\.0/,
+      described,
+    );
+    assert.match(
+      described,
+      /Parameter name: detector\.max_detections[\s\S]*?Min value: 1\s+Max value: 100\s+Step: 1/,
+      described,
+    );
     assert.ok(node.running);
   });
 
