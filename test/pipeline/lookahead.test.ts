@@ -72,11 +72,23 @@ describe('Lookahead', () => {
 
   it('follows changing times with a running average', () => {
     const clock = new ManualClock();
-    const lookahead = new Lookahead({ clock, marginMs: 0, smoothing: 0.5 });
+    const lookahead = new Lookahead({ clock, marginMs: 0, smoothing: 0.5, jitterSigmas: 0 });
     runFrame(lookahead, clock, 0, 4, 20);
     runFrame(lookahead, clock, 100, 8, 10);
     // prep: 4 -> 6; rest: 20 -> 15.
     assert.equal(lookahead.releaseDelayMs, 15 - 6);
+  });
+
+  it('starts earlier by k standard deviations when the times vary', () => {
+    const clock = new ManualClock();
+    const steady = new Lookahead({ clock, marginMs: 1, smoothing: 0.5, jitterSigmas: 2 });
+    for (let i = 0; i < 4; i++) runFrame(steady, clock, i * 100, 4, 20);
+    assert.equal(steady.releaseDelayMs, 20 - 4 - 1, 'constant times: no jitter allowance');
+    const jittery = new Lookahead({ clock, marginMs: 1, smoothing: 0.5, jitterSigmas: 2 });
+    runFrame(jittery, clock, 1000, 4, 20);
+    runFrame(jittery, clock, 1100, 8, 20);
+    // prep: mean 4 -> 6, variance 0 -> 0.5 * (0 + 0.5 * 16) = 4 (sigma 2); rest constant.
+    assert.equal(jittery.releaseDelayMs, 20 - 6 - 2 * 2 - 1);
   });
 
   it('never schedules a negative delay: preparation longer than the rest releases at inference start', () => {
@@ -103,8 +115,9 @@ describe('Lookahead', () => {
     assert.deepEqual(releases, [200]);
   });
 
-  it('refuses a smoothing outside (0, 1] and a negative margin', () => {
+  it('refuses a smoothing outside (0, 1], a negative margin and negative sigmas', () => {
     assert.throws(() => new Lookahead({ smoothing: 0 }), /'smoothing' must be in \(0, 1\], got 0/);
     assert.throws(() => new Lookahead({ marginMs: -1 }), /'marginMs' must be >= 0, got -1/);
+    assert.throws(() => new Lookahead({ jitterSigmas: -1 }), /'jitterSigmas' must be >= 0, got -1/);
   });
 });
