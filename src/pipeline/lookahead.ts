@@ -55,6 +55,10 @@ export class Lookahead {
   private readonly smoothing: number;
   private readonly marginMs: number;
   private readonly jitterSigmas: number;
+  /** Whether a frame is at the model (timed from its start there until done). */
+  private modelBusy = false;
+  /** Frames ready for the model while it was busy, in order: each starts when it frees. */
+  private readonly waiting: (() => void)[] = [];
   private readonly clock: LookaheadClock;
 
   constructor(options: LookaheadOptions = {}) {
@@ -82,28 +86,52 @@ export class Lookahead {
   begin(release: () => void): LookaheadFrame {
     const { clock } = this;
     const started = clock.now();
+    let ready = false;
     let inferenceAt: number | undefined;
     let timer: unknown;
     let released = false;
+    let finished = false;
+    let queued: (() => void) | undefined;
     const releaseOnce = (): void => {
       if (released) return;
       released = true;
       if (timer !== undefined) clock.clearTimer(timer);
       release();
     };
+    const startModel = (delay: number | undefined): void => {
+      this.modelBusy = true;
+      inferenceAt = clock.now();
+      if (delay !== undefined) timer = clock.setTimer(releaseOnce, delay);
+    };
     return {
       inferenceStarted: () => {
-        if (inferenceAt !== undefined || released) return;
-        inferenceAt = clock.now();
+        if (ready || released) return;
+        ready = true;
         // The delay uses the averages before this frame's preparation joins them.
         const delay = this.releaseDelayMs;
-        this.prep = this.update(this.prep, inferenceAt - started);
-        if (delay !== undefined) timer = clock.setTimer(releaseOnce, delay);
+        this.prep = this.update(this.prep, clock.now() - started);
+        // The model is still on the frame before: this one waits for it, and so does its
+        // timing. Otherwise a frame released early would release the next one while it
+        // waits, and frames would pile up in front of the model.
+        if (this.modelBusy) {
+          queued = () => startModel(delay);
+          this.waiting.push(queued);
+        } else {
+          startModel(delay);
+        }
       },
       done: () => {
-        if (inferenceAt !== undefined)
-          this.rest = this.update(this.rest, clock.now() - inferenceAt);
+        if (finished) return;
+        finished = true;
         releaseOnce();
+        if (inferenceAt === undefined) {
+          // Failed before reaching the model, or while waiting for it: leave the queue.
+          if (queued !== undefined) this.waiting.splice(this.waiting.indexOf(queued), 1);
+          return;
+        }
+        this.rest = this.update(this.rest, clock.now() - inferenceAt);
+        this.modelBusy = false;
+        this.waiting.shift()?.();
       },
     };
   }

@@ -115,6 +115,39 @@ describe('Lookahead', () => {
     assert.deepEqual(releases, [200]);
   });
 
+  it('never lets frames pile up at the model: one ready while it is busy is timed from when it frees', () => {
+    const clock = new ManualClock();
+    // Preparation (6 ms) longer than the rest (5 ms): each frame is released as its model starts.
+    const lookahead = new Lookahead({ clock, marginMs: 0, smoothing: 1, jitterSigmas: 0 });
+    runFrame(lookahead, clock, 0, 6, 5);
+    assert.equal(lookahead.releaseDelayMs, 0);
+    const released: string[] = [];
+    const first = lookahead.begin(() => released.push(`first@${clock.now()}`));
+    clock.advanceTo(106);
+    first.inferenceStarted(); // released at once (delay 0): the second frame starts
+    clock.advanceTo(106);
+    assert.deepEqual(released, ['first@106']);
+    const second = lookahead.begin(() => released.push(`second@${clock.now()}`));
+    clock.advanceTo(109);
+    second.inferenceStarted(); // ready at 109, the model busy with the first until 111
+    clock.advanceTo(110);
+    assert.deepEqual(released, ['first@106'], 'the second waits for the model, so must the third');
+    clock.advanceTo(111);
+    first.done();
+    clock.advanceTo(111);
+    assert.deepEqual(released, ['first@106', 'second@111'], 'timed from the model start: 111 + 0');
+    // A frame that fails while it waits for the model leaves the queue.
+    const third = lookahead.begin(() => released.push(`third@${clock.now()}`));
+    clock.advanceTo(113);
+    third.inferenceStarted();
+    third.done();
+    clock.advanceTo(116);
+    second.done();
+    // The model is free again: released rest 5 - prep 2 (the third's, smoothing 1) after 206.
+    assert.deepEqual(runFrame(lookahead, clock, 200, 6, 5), [209]);
+    assert.equal(clock.pending, 0);
+  });
+
   it('refuses a smoothing outside (0, 1], a negative margin and negative sigmas', () => {
     assert.throws(() => new Lookahead({ smoothing: 0 }), /'smoothing' must be in \(0, 1\], got 0/);
     assert.throws(() => new Lookahead({ marginMs: -1 }), /'marginMs' must be >= 0, got -1/);
