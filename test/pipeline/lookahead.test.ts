@@ -72,11 +72,23 @@ describe('Lookahead', () => {
 
   it('follows changing times with a running average', () => {
     const clock = new ManualClock();
-    const lookahead = new Lookahead({ clock, marginMs: 0, smoothing: 0.5 });
+    const lookahead = new Lookahead({ clock, marginMs: 0, smoothing: 0.5, jitterSigmas: 0 });
     runFrame(lookahead, clock, 0, 4, 20);
     runFrame(lookahead, clock, 100, 8, 10);
     // prep: 4 -> 6; rest: 20 -> 15.
     assert.equal(lookahead.releaseDelayMs, 15 - 6);
+  });
+
+  it('starts earlier by k standard deviations when the times vary', () => {
+    const clock = new ManualClock();
+    const steady = new Lookahead({ clock, marginMs: 1, smoothing: 0.5, jitterSigmas: 2 });
+    for (let i = 0; i < 4; i++) runFrame(steady, clock, i * 100, 4, 20);
+    assert.equal(steady.releaseDelayMs, 20 - 4 - 1, 'constant times: no jitter allowance');
+    const jittery = new Lookahead({ clock, marginMs: 1, smoothing: 0.5, jitterSigmas: 2 });
+    runFrame(jittery, clock, 1000, 4, 20);
+    runFrame(jittery, clock, 1100, 8, 20);
+    // prep: mean 4 -> 6, variance 0 -> 0.5 * (0 + 0.5 * 16) = 4 (sigma 2); rest constant.
+    assert.equal(jittery.releaseDelayMs, 20 - 6 - 2 * 2 - 1);
   });
 
   it('never schedules a negative delay: preparation longer than the rest releases at inference start', () => {
@@ -103,8 +115,42 @@ describe('Lookahead', () => {
     assert.deepEqual(releases, [200]);
   });
 
-  it('refuses a smoothing outside (0, 1] and a negative margin', () => {
+  it('never lets frames pile up at the model: one ready while it is busy is timed from when it frees', () => {
+    const clock = new ManualClock();
+    // Preparation (6 ms) longer than the rest (5 ms): each frame is released as its model starts.
+    const lookahead = new Lookahead({ clock, marginMs: 0, smoothing: 1, jitterSigmas: 0 });
+    runFrame(lookahead, clock, 0, 6, 5);
+    assert.equal(lookahead.releaseDelayMs, 0);
+    const released: string[] = [];
+    const first = lookahead.begin(() => released.push(`first@${clock.now()}`));
+    clock.advanceTo(106);
+    first.inferenceStarted(); // released at once (delay 0): the second frame starts
+    clock.advanceTo(106);
+    assert.deepEqual(released, ['first@106']);
+    const second = lookahead.begin(() => released.push(`second@${clock.now()}`));
+    clock.advanceTo(109);
+    second.inferenceStarted(); // ready at 109, the model busy with the first until 111
+    clock.advanceTo(110);
+    assert.deepEqual(released, ['first@106'], 'the second waits for the model, so must the third');
+    clock.advanceTo(111);
+    first.done();
+    clock.advanceTo(111);
+    assert.deepEqual(released, ['first@106', 'second@111'], 'timed from the model start: 111 + 0');
+    // A frame that fails while it waits for the model leaves the queue.
+    const third = lookahead.begin(() => released.push(`third@${clock.now()}`));
+    clock.advanceTo(113);
+    third.inferenceStarted();
+    third.done();
+    clock.advanceTo(116);
+    second.done();
+    // The model is free again: released rest 5 - prep 2 (the third's, smoothing 1) after 206.
+    assert.deepEqual(runFrame(lookahead, clock, 200, 6, 5), [209]);
+    assert.equal(clock.pending, 0);
+  });
+
+  it('refuses a smoothing outside (0, 1], a negative margin and negative sigmas', () => {
     assert.throws(() => new Lookahead({ smoothing: 0 }), /'smoothing' must be in \(0, 1\], got 0/);
     assert.throws(() => new Lookahead({ marginMs: -1 }), /'marginMs' must be >= 0, got -1/);
+    assert.throws(() => new Lookahead({ jitterSigmas: -1 }), /'jitterSigmas' must be >= 0, got -1/);
   });
 });
