@@ -122,14 +122,13 @@ export class NodeParameters {
         : spec.kind === 'integer'
           ? describedRange(
               new this.rcl.IntegerRange(BigInt(spec.range[0]), BigInt(spec.range[1]), 1n),
-              BigInt(spec.range[0]),
-              BigInt(spec.range[1]),
+              { from_value: BigInt(spec.range[0]), to_value: BigInt(spec.range[1]), step: 1n },
             )
-          : describedRange(
-              new this.rcl.FloatingPointRange(spec.range[0], spec.range[1], 0),
-              spec.range[0],
-              spec.range[1],
-            );
+          : describedRange(new this.rcl.FloatingPointRange(spec.range[0], spec.range[1], 0), {
+              from_value: spec.range[0],
+              to_value: spec.range[1],
+              step: 0,
+            });
     const description =
       spec.choices === undefined
         ? spec.description
@@ -143,6 +142,10 @@ export class NodeParameters {
     );
     if (spec.choices !== undefined)
       descriptor.additionalConstraints = `one of: ${spec.choices.join(', ')}`;
+    // rclnodejs 2.2's describe_parameters answer (ParameterDescriptor.toMessage) reads the range
+    // from a field its constructor never sets (_rangeConstraint; the range is kept in _range),
+    // so `ros2 param describe` showed no bounds. Set it: its own checks use _range, unchanged.
+    if (range !== undefined) Object.assign(descriptor, { _rangeConstraint: range });
     // ignoreOverride: the value above already is the resolved override.
     const declared = this.node.declareParameter(
       new this.rcl.Parameter(spec.name, type, defaultValue),
@@ -336,12 +339,13 @@ function article(kind: ParameterKind): string {
 }
 
 /**
- * The range with the fields of rcl_interfaces/msg/IntegerRange and FloatingPointRange
- * (`from_value`, `to_value`; `step` it has) as its own properties. rclnodejs 2.2 answers
- * describe_parameters with its Range objects as they are (ParameterDescriptor.toMessage), whose
- * bounds are the getters fromValue/toValue, so the serialized ranges came out empty and
- * `ros2 param describe` showed no bounds. Its own range checks use the getters and are unchanged.
+ * The range with the fields of rcl_interfaces/msg/IntegerRange or FloatingPointRange as its own
+ * enumerable properties: rclnodejs copies a plain object into the message by its enumerable keys,
+ * and its Range keeps the bounds in `_fromValue`/`_toValue` behind getters, which that copy does
+ * not see. Defined, not assigned: `step` is a getter of Range's prototype.
  */
-function describedRange<R extends object, V>(range: R, from: V, to: V): R {
-  return Object.assign(range, { from_value: from, to_value: to });
+function describedRange<R extends object>(range: R, fields: Record<string, unknown>): R {
+  for (const [key, value] of Object.entries(fields))
+    Object.defineProperty(range, key, { value, enumerable: true });
+  return range;
 }
