@@ -66,11 +66,14 @@ const WEBGPU_VALIDATION_MODES = [
 ] as const satisfies readonly WebGpuValidationMode[];
 
 /**
- * The provider settings of `inference:`, and again of each `inference.models.<model>:`. Config
- * files only, not node parameters: `provider` takes one name or a list, which no one ROS
- * parameter type holds, and per-model entries are named by the user.
+ * The provider settings of `inference:`, and again of each `inference.models.<model>:`. The chain
+ * and the TensorRT and CUDA settings are node parameters too (a preset given to `ros2 launch` as
+ * its params file must select the GPU; `provider` is a string array there, one name taken as a
+ * list of one). Config files only: the settings without a default of their own (WebGPU's, which
+ * leave onnxruntime's, and cpu.threads, which follows inference.threads) and the per-model
+ * entries, which the user names.
  */
-export const PROVIDER_SETTINGS = fileOnly({
+export const PROVIDER_SETTINGS = {
   // Read by providerNames (a single name is a list of one); the declaration gives its choices.
   provider: setting({
     kind: 'string_array',
@@ -111,7 +114,7 @@ export const PROVIDER_SETTINGS = fileOnly({
       description: 'GPU ordinal for CUDA',
     }),
   },
-  webgpu: {
+  webgpu: fileOnly({
     preferred_layout: setting({
       kind: 'choice',
       choices: ['NCHW', 'NHWC'],
@@ -126,19 +129,19 @@ export const PROVIDER_SETTINGS = fileOnly({
       unset: "onnxruntime's",
       description: 'how much WebGPU checks the programs it runs',
     }),
-  },
-  cpu: {
+  }),
+  cpu: fileOnly({
     threads: setting({
       kind: 'integer',
       range: [1, 64],
       unset: 'inference.threads',
       description: 'intra-op threads of a model on the CPU',
     }),
-  },
-});
+  }),
+};
 
 /** `inference.models.<model>.*`: a model's own chain, the keys it leaves out inherited. */
-export const MODELS_SETTINGS = { '<model>': each(PROVIDER_SETTINGS) } as const;
+export const MODELS_SETTINGS = { '<model>': each(fileOnly(PROVIDER_SETTINGS)) } as const;
 
 const MODEL_NAME = MODELS_SETTINGS['<model>'].name;
 

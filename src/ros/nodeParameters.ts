@@ -276,15 +276,20 @@ function overrideValue(
   override: ResolvedOverride,
 ): ParameterSpec['defaultValue'] {
   const where = `parameter '${spec.name}' (given for ${override.from})`;
+  // One name where a list of names is declared (`provider: cpu`) is a list of one, as in a
+  // config file.
+  const oneForList = spec.kind === 'string_array' && override.type === 'string';
   const accepted =
-    override.type === spec.kind || (spec.kind === 'double' && override.type === 'integer');
+    override.type === spec.kind ||
+    oneForList ||
+    (spec.kind === 'double' && override.type === 'integer');
   if (!accepted) {
     throw new ConfigError(
       'CONFIG_INVALID',
       `${where} must be ${article(spec.kind)} ${spec.kind}, got ${formatValue(override.value)} (${override.type})`,
     );
   }
-  const value = override.value as ParameterSpec['defaultValue'];
+  const value = (oneForList ? [override.value] : override.value) as ParameterSpec['defaultValue'];
   if (
     spec.range !== undefined &&
     typeof value === 'number' &&
@@ -295,10 +300,12 @@ function overrideValue(
       `${where} must be in [${spec.range[0]}, ${spec.range[1]}], got ${formatValue(value)}`,
     );
   }
-  if (spec.choices !== undefined && !(typeof value === 'string' && spec.choices.includes(value))) {
+  const { choices } = spec;
+  const chosen = (v: unknown): boolean => typeof v === 'string' && choices?.includes(v) === true;
+  if (choices !== undefined && !(Array.isArray(value) ? value.every(chosen) : chosen(value))) {
     throw new ConfigError(
       'CONFIG_INVALID',
-      `${where} must be one of ${spec.choices.map((c) => `'${c}'`).join(', ')}, got ${formatValue(value)}`,
+      `${where} must be ${Array.isArray(value) ? 'a list of ' : ''}one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${formatValue(value)}`,
     );
   }
   return value;

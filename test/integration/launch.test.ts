@@ -13,6 +13,7 @@ import {
   sleep,
   type Probe,
 } from './support/rosGraph.js';
+import { repoRoot } from '../support/paths.js';
 
 /** The sample recording's frames: 30 per camera, 100 ms apart, the compressed one 50 ms later. */
 const START_SEC = 1_700_000_000;
@@ -138,6 +139,21 @@ describeRos('ros2 launch mobilenet_ros', function () {
       stampsFrom(probe, '/robot7/detections', 'rear_camera_optical_frame'),
       expectedStamps('rear'),
     );
+  });
+
+  it('the Jetson preset as params_file selects its execution providers (here unavailable: the CPU, saying why)', async () => {
+    const launch = graph().launch('detector.launch.py', [
+      `params_file:=${path.join(repoRoot, 'config/presets/jetson.yaml')}`,
+    ]);
+    await launch.waitFor(/active: camera <- /, 90000);
+    const text = launch.lines.join('\n');
+    // Each model tried TensorRT, then CUDA, and says why it runs on the CPU instead.
+    assert.match(
+      text,
+      /coco_detector \(float\): running on cpu \(4 threads\); tensorrt:0 \(fp16\) unavailable: .*; cuda:0 unavailable: /,
+      launch.tail(),
+    );
+    assert.doesNotMatch(text, /ignored parameter 'inference\./, launch.tail());
   });
 
   it('use_sim_time with `ros2 bag play --clock`: diagnostics stamped on the bag clock', async () => {

@@ -323,6 +323,56 @@ describe('DetectorNode on the rclnodejs double', function () {
     );
     // An integer is accepted where a double is declared (YAML `score_threshold: 1`).
     assert.equal(create({ 'detector.score_threshold': 1 }).settings.app.detector.scoreThreshold, 1);
+    assert.throws(
+      () => create({ 'inference.provider': ['tensorrt', 'gpu'] }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /parameter 'inference.provider' .* must be a list of one of 'tensorrt', 'cuda', 'webgpu', 'cpu', got \["tensorrt","gpu"\]/.test(
+          e.message,
+        ),
+    );
+  });
+
+  it('takes the execution providers from its parameters, as the Jetson preset gives them to ros2 launch', async () => {
+    const r = await rcl();
+    const create = (overrides: Record<string, unknown>): DetectorNode =>
+      DetectorNode.create({
+        node: new FakeNode(r, 'n', '/'),
+        rcl: r,
+        overrides: givenParameters(overrides),
+      });
+    const jetson = create({
+      'inference.threads': 4,
+      'inference.provider': ['tensorrt', 'cuda', 'cpu'],
+      'inference.tensorrt.fp16': false,
+      'inference.tensorrt.cache_dir': '/var/cache/mobilenet-ros/tensorrt',
+      'inference.cuda.device_id': 1,
+    }).settings.app.inference.providers.chain;
+    assert.deepEqual(
+      jetson.map((p) => p.kind),
+      ['tensorrt', 'cuda', 'cpu'],
+    );
+    assert.deepEqual(jetson[0], {
+      kind: 'tensorrt',
+      deviceId: 0,
+      fp16: false,
+      int8: false,
+      cacheDir: '/var/cache/mobilenet-ros/tensorrt',
+      workspaceBytes: 1 << 30,
+    });
+    assert.equal(jetson[1]?.kind === 'cuda' && jetson[1].deviceId, 1);
+    assert.equal(jetson[2]?.kind === 'cpu' && jetson[2].threads, 4);
+    // One name is a list of one, as in a config file.
+    const one = create({ 'inference.provider': 'cuda' }).settings.app.inference.providers.chain;
+    assert.deepEqual(
+      one.map((p) => p.kind),
+      ['cuda'],
+    );
+    // Without the parameter: the CPU, as before.
+    assert.deepEqual(
+      create({}).settings.app.inference.providers.chain.map((p) => p.kind),
+      ['cpu'],
+    );
   });
 
   it('goes through the lifecycle: configure loads, activate subscribes, deactivate stops, cleanup frees', async () => {

@@ -15,8 +15,19 @@ describe('parameterSpecs (ROS parameters from the setting declarations)', () => 
     const names = staticParameterSpecs().map((s) => s.name);
     assert.deepEqual(names, expected);
     assert.equal(new Set(names).size, names.length);
-    for (const fileOnly of ['inference.provider', 'inference.tensorrt.fp16', 'classifier.model'])
+    for (const fileOnly of [
+      'inference.webgpu.preferred_layout',
+      'inference.cpu.threads',
+      'classifier.model',
+    ])
       assert.ok(!names.includes(fileOnly), fileOnly);
+    // A preset given to `ros2 launch` as its params file selects the GPU with these.
+    for (const parameter of [
+      'inference.provider',
+      'inference.tensorrt.fp16',
+      'inference.cuda.device_id',
+    ])
+      assert.ok(names.includes(parameter), parameter);
   });
 
   it('only thresholds, NMS, resize, lookahead, the detector stage and camera rates change at run time', () => {
