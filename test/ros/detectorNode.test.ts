@@ -285,13 +285,7 @@ describe('DetectorNode on the rclnodejs double', function () {
   });
 
   it('refuses invalid start-up parameters with a ConfigError naming the parameter', async () => {
-    const r = await rcl();
-    const create = (overrides: Record<string, unknown>): DetectorNode =>
-      DetectorNode.create({
-        node: new FakeNode(r, 'n', '/'),
-        rcl: r,
-        overrides: givenParameters(overrides),
-      });
+    const create = await nodeWithParameters();
     assert.throws(
       () => create({ 'cameras.names': ['front'] }),
       (e: unknown) => e instanceof ConfigError && /'cameras.front.topic'/.test(e.message),
@@ -334,13 +328,7 @@ describe('DetectorNode on the rclnodejs double', function () {
   });
 
   it('takes the execution providers from its parameters, as the Jetson preset gives them to ros2 launch', async () => {
-    const r = await rcl();
-    const create = (overrides: Record<string, unknown>): DetectorNode =>
-      DetectorNode.create({
-        node: new FakeNode(r, 'n', '/'),
-        rcl: r,
-        overrides: givenParameters(overrides),
-      });
+    const create = await nodeWithParameters();
     const jetson = create({
       'inference.threads': 4,
       'inference.provider': ['tensorrt', 'cuda', 'cpu'],
@@ -545,3 +533,14 @@ describe('DetectorNode on the rclnodejs double', function () {
     );
   });
 });
+
+/** Creates nodes on the double with the given start-up parameters (no models loaded). */
+async function nodeWithParameters(): Promise<(overrides: Record<string, unknown>) => DetectorNode> {
+  const r = await rcl();
+  return (overrides) =>
+    DetectorNode.create({
+      node: new FakeNode(r, 'n', '/'),
+      rcl: r,
+      overrides: givenParameters(overrides),
+    });
+}
