@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runReplay } from '../replay/runReplay.js';
 import type { AppConfig } from '../config/detectorConfig.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
-import { writeSampleRecording } from '../sample/sampleRecording.js';
+import { writeJpegBag } from './bagJpegs.js';
 import { summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 
 /** Options of {@link runDetectionBench}. */
@@ -78,12 +78,7 @@ export async function runDetectionBench(
   try {
     // A bag with JPEG frames only: the compressed camera of the sample recording.
     const bag = path.join(dir, 'frames.mcap');
-    await writeSampleRecording({
-      output: bag,
-      seconds: (perRound + warmup) / 10,
-      fps: 10,
-      rawCamera: false,
-    });
+    await writeJpegBag(bag, perRound + warmup);
     log(
       `${rounds} round(s), each: ${perRound} x session.run on a 300x300 input (bare loop), then a replay of ` +
         `${perRound} 640x480 JPEG frames into an MCAP bag (full path), ${warmup} warm-up frames before each; ` +

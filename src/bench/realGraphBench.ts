@@ -6,8 +6,8 @@ import { RosUnavailableError } from '../errors.js';
 import type { CompressedImage } from '../messages/types.js';
 import { loadRclnodejs } from '../ros/loadRclnodejs.js';
 import type { RclModule } from '../ros/rclApi.js';
-import { sampleTopics, writeSampleRecording } from '../sample/sampleRecording.js';
-import { readBagJpegs } from './bagJpegs.js';
+import { sampleTopics } from '../sample/sampleRecording.js';
+import { BENCH_BAG_FPS, readBagJpegs, writeJpegBag } from './bagJpegs.js';
 import { playBag } from './bagPlay.js';
 import { BenchGraphClient, type ReceivedDetection } from './benchGraphClient.js';
 import { publishCameraFrames } from './cameraPublishers.js';
@@ -144,8 +144,6 @@ const CAMERAS = ['cam0', 'cam1', 'cam2', 'cam3'];
 const PROBE = 'probe';
 /** Frames per second of each overload camera. */
 const CAMERA_FPS = 30;
-/** writeSampleRecording's rate: `ros2 bag play --rate r` plays r x 10 frames/s. */
-const BAG_FPS = 10;
 const WARMUP = 10;
 /** Single frames of each kind after each overload block; the first of each is not timed (cold start). */
 const PROBES_PER_BLOCK = 10;
@@ -210,12 +208,7 @@ export async function runRealGraphBench(
     // the signal; the scope's handler is the one that must act.
     rcl.removeSignalHandlers();
     const bag = path.join(dir, 'frames.mcap');
-    await writeSampleRecording({
-      output: bag,
-      seconds: (perRound + WARMUP) / BAG_FPS,
-      fps: BAG_FPS,
-      rawCamera: false,
-    });
+    await writeJpegBag(bag, perRound + WARMUP);
     const jpegs = await readBagJpegs(bag, perRound + WARMUP);
     const framesDir = path.join(dir, 'frames');
     fs.mkdirSync(framesDir);
@@ -272,7 +265,7 @@ export async function runRealGraphBench(
       await guard(
         playBag(scope, {
           bag,
-          rate: fps / BAG_FPS,
+          rate: fps / BENCH_BAG_FPS,
           remap: [
             [sampleTopics.compressed, `${cameraImageTopic(NAMESPACE, BAG_CAMERA)}/compressed`],
           ],

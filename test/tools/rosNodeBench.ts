@@ -24,8 +24,7 @@ import type { AppConfig } from '../../src/config/detectorConfig.js';
 import type { CompressedImage } from '../../src/messages/types.js';
 import { DetectorNode } from '../../src/ros/detectorNode.js';
 import { FakeNode, givenParameters, realRclClasses } from '../support/fakeRclnodejs.js';
-import { writeSampleRecording } from '../../src/sample/sampleRecording.js';
-import { readBagJpegs } from '../../src/bench/bagJpegs.js';
+import { readBagJpegs, writeJpegBag } from '../../src/bench/bagJpegs.js';
 import { formatGraphComparison } from './graphComparison.js';
 import { hostileCompressedImages } from './hostileFrames.js';
 import { summarizeLatencies, type LatencySummary } from '../../src/stats/latencyStats.js';
@@ -129,12 +128,7 @@ export async function runRosNodeBench(options: RosNodeBenchOptions): Promise<Ros
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mobilenet-ros-rosbench-'));
   try {
     const bag = path.join(dir, 'frames.mcap');
-    await writeSampleRecording({
-      output: bag,
-      seconds: (perRound + warmup) / 10,
-      fps: 10,
-      rawCamera: false,
-    });
+    await writeJpegBag(bag, perRound + warmup);
     const jpegs = await readBagJpegs(bag, perRound + warmup);
     const rcl = await realRclClasses();
 
