@@ -11,7 +11,9 @@ QOS is `reliability,durability,depth`, e.g. `best_effort,volatile,1` (default re
 arrays longer than 100 items are replaced by their length ({"len": n}). It stops on SIGINT.
 A `pub` spec is a JSON list of messages ({"field": value} as rosidl_runtime_py sets them; a
 "data_hex" or "data_file" key fills `data`), sent `period_s` apart after `wait_subscribers`
-subscribers matched.
+subscribers matched and `settle_s` (default 0.5) more: the publisher sees a subscription before
+that subscriber has matched the publisher, and a best-effort message sent in between is lost
+(seen once in CI: the first of five frames never reached the node).
 """
 
 import json
@@ -82,6 +84,9 @@ def run_pub(node, args):
     while publisher.get_subscription_count() < spec.get('wait_subscribers', 1) and time.monotonic() < deadline:
         rclpy.spin_once(node, timeout_sec=0.05)
     emit({'matched': publisher.get_subscription_count()})
+    settle = time.monotonic() + spec.get('settle_s', 0.5)
+    while time.monotonic() < settle:
+        rclpy.spin_once(node, timeout_sec=0.05)
     for fields in spec['messages']:
         msg = cls()
         fields = dict(fields)
