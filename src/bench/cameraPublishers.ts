@@ -11,7 +11,8 @@ import type { ProcessScope } from './processScope.js';
  * Python rather than a second Node.js process: a separate client library (rclpy, as in many
  * camera drivers) and a separate process from both the node and the benchmark. It waits until
  * every topic has a subscriber (frames sent before discovery matched would be lost, not dropped
- * by the node), prints `sent <n>` as it goes and `done ...` at the end.
+ * by the node), prints `sent <n>` as it goes and `done ...` at the end. With a hostile folder,
+ * one message in every `--hostile-every` is one of its messages instead of a frame (the soak).
  */
 const SCRIPT = String.raw`"""Cameras for mobilenet-ros bench --graph real (written by it; see cameraPublishers.ts)."""
 import argparse
@@ -33,6 +34,8 @@ def main():
     parser.add_argument('--count', type=int, required=True, help='frames over all topics')
     parser.add_argument('--wait-s', type=float, default=30.0)
     parser.add_argument('--progress-every', type=int, default=20)
+    parser.add_argument('--hostile-dir', help='NNNN.bin + NNNN.format: messages no camera should send')
+    parser.add_argument('--hostile-every', type=int, default=0)
     parser.add_argument('topics', nargs='+', help='TOPIC=FRAME_ID')
     args = parser.parse_args()
     names = sorted(f for f in os.listdir(args.frames_dir) if f.endswith('.jpg'))
@@ -43,6 +46,17 @@ def main():
     if not jpegs:
         print('error: no .jpg files in ' + args.frames_dir, file=sys.stderr)
         return 2
+    hostile_payloads = []
+    if args.hostile_every > 0:
+        for name in sorted(f for f in os.listdir(args.hostile_dir) if f.endswith('.bin')):
+            stem = os.path.join(args.hostile_dir, name[:-4])
+            with open(stem + '.bin', 'rb') as f:
+                data = array.array('B', f.read())
+            with open(stem + '.format', encoding='utf-8') as f:
+                hostile_payloads.append((f.read(), data))
+        if not hostile_payloads:
+            print('error: no .bin files in ' + str(args.hostile_dir), file=sys.stderr)
+            return 2
     rclpy.init(args=[])
     node = Node('mobilenet_bench_cameras')
     qos = QoSProfile(
@@ -61,9 +75,16 @@ def main():
             msg.format = 'jpeg'
             msg.data = data
             messages.append(msg)
-        cameras.append((node.create_publisher(CompressedImage, topic, qos), messages, topic))
+        hostile = []
+        for fmt, data in hostile_payloads:
+            msg = CompressedImage()
+            msg.header.frame_id = frame_id
+            msg.format = fmt
+            msg.data = data
+            hostile.append(msg)
+        cameras.append((node.create_publisher(CompressedImage, topic, qos), messages, topic, hostile))
     deadline = time.monotonic() + args.wait_s
-    for publisher, _, topic in cameras:
+    for publisher, _, topic, _ in cameras:
         while publisher.get_subscription_count() == 0:
             if time.monotonic() > deadline:
                 print('error: nobody subscribed to %s within %.0f s' % (topic, args.wait_s), file=sys.stderr)
@@ -75,6 +96,8 @@ def main():
     start = time.monotonic() + 0.05
     sent = [0] * n
     late_max = 0.0
+    hostile_sent = 0
+    every = args.hostile_every
     for k in range(args.count):
         camera = k % n
         i = k // n
@@ -84,15 +107,20 @@ def main():
             time.sleep(wait)
         else:
             late_max = max(late_max, -wait)
-        publisher, messages, _ = cameras[camera]
-        msg = messages[i % len(messages)]
+        publisher, messages, _, hostile = cameras[camera]
+        # One in each run of 'every' messages, at an offset that moves on, so every camera gets its share.
+        if every > 0 and k % every == (k // every) % min(n, every):
+            msg = hostile[hostile_sent % len(hostile)]
+            hostile_sent += 1
+        else:
+            msg = messages[i % len(messages)]
         msg.header.stamp = clock.now().to_msg()
         publisher.publish(msg)
         sent[camera] += 1
         if (k + 1) % args.progress_every == 0:
             print('sent %d' % (k + 1), flush=True)
     elapsed = time.monotonic() - start
-    print('done %d seconds %.3f late_max_ms %.1f per_topic %s' % (args.count, elapsed, late_max * 1000, ' '.join(map(str, sent))), flush=True)
+    print('done %d seconds %.3f late_max_ms %.1f hostile %d per_topic %s' % (args.count, elapsed, late_max * 1000, hostile_sent, ' '.join(map(str, sent))), flush=True)
     # Reliable writers: let the last frames go out before the participant leaves.
     time.sleep(0.3)
     node.destroy_node()
@@ -121,11 +149,21 @@ export interface CameraPublishersOptions {
   readonly count: number;
   /** Called as frames go out, with the number sent so far (every 20 frames). */
   readonly onSent?: (sent: number) => void;
+  /**
+   * One message in every `every` is one of `messages` (in turn) instead of a frame, each with its
+   * camera's frame_id and a fresh stamp: the soak's hostile input.
+   */
+  readonly hostile?: {
+    readonly every: number;
+    readonly messages: readonly { readonly format: string; readonly data: Uint8Array }[];
+  };
 }
 
 /** What the publishers reported at the end. */
 export interface PublishedFrames {
   readonly sent: number;
+  /** Of `sent`, the hostile messages. */
+  readonly hostile: number;
   readonly perCamera: readonly number[];
   /** The latest any frame went out after its due time, ms (the publishers' own lag). */
   readonly lateMaxMs: number;
@@ -148,6 +186,21 @@ export async function publishCameraFrames(
     throw new RangeError(`'count' must be an integer >= 1, got ${options.count}`);
   const script = path.join(options.scriptDir, 'mobilenet_bench_cameras.py');
   if (!fs.existsSync(script)) fs.writeFileSync(script, SCRIPT);
+  const hostileArgs: string[] = [];
+  if (options.hostile !== undefined) {
+    const { every, messages } = options.hostile;
+    if (!Number.isInteger(every) || every < 1)
+      throw new RangeError(`'hostile.every' must be an integer >= 1, got ${every}`);
+    if (messages.length === 0) throw new RangeError(`'hostile.messages' is empty`);
+    const hostileDir = path.join(options.scriptDir, 'hostile');
+    fs.mkdirSync(hostileDir, { recursive: true });
+    messages.forEach((m, i) => {
+      const stem = path.join(hostileDir, String(i).padStart(4, '0'));
+      fs.writeFileSync(`${stem}.bin`, m.data);
+      fs.writeFileSync(`${stem}.format`, m.format);
+    });
+    hostileArgs.push('--hostile-dir', hostileDir, '--hostile-every', String(every));
+  }
   let done: PublishedFrames | undefined;
   const child = await scope.start(
     'python3',
@@ -159,6 +212,7 @@ export async function publishCameraFrames(
       String(options.fps),
       '--count',
       String(options.count),
+      ...hostileArgs,
       ...options.cameras.map((c) => `${c.topic}=${c.frameId}`),
     ],
     {
@@ -166,15 +220,17 @@ export async function publishCameraFrames(
       onStdoutLine: (line) => {
         const sent = /^sent (\d+)$/.exec(line);
         if (sent !== null) options.onSent?.(Number(sent[1]));
-        const end = /^done (\d+) seconds ([\d.]+) late_max_ms ([\d.]+) per_topic ([\d ]+)$/.exec(
-          line,
-        );
+        const end =
+          /^done (\d+) seconds ([\d.]+) late_max_ms ([\d.]+) hostile (\d+) per_topic ([\d ]+)$/.exec(
+            line,
+          );
         if (end !== null)
           done = {
             sent: Number(end[1]),
             seconds: Number(end[2]),
             lateMaxMs: Number(end[3]),
-            perCamera: (end[4] ?? '').trim().split(' ').map(Number),
+            hostile: Number(end[4]),
+            perCamera: (end[5] ?? '').trim().split(' ').map(Number),
           };
       },
     },

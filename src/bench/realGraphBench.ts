@@ -22,6 +22,8 @@ import {
 import { percentile, summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 import { measurePlay, type PlayMeasurement, type PlayedDetection } from './playMeasurement.js';
 import { ProcessScope } from './processScope.js';
+import { processFdCount } from './processFds.js';
+import { hostileCompressedImages } from './hostileFrames.js';
 import { processRssBytes } from './processRss.js';
 import { fpsOf, overallFps, replayRate, type Rate } from './replayRate.js';
 
@@ -43,6 +45,11 @@ export interface RealGraphBenchOptions {
    * that the node cannot keep up. [1.5]
    */
   readonly overloadFactor?: number;
+  /**
+   * The soak: in the overload run, one message in every this many is hostile (a dimension bomb,
+   * a cut JPEG, bytes that are no image, a depth format, no data); 0 = none. [0]
+   */
+  readonly hostileEvery?: number;
   /** How the rate the node keeps up with is found (see findKeepUpRate). */
   readonly keepUp?: KeepUpOptions;
   /**
@@ -107,6 +114,8 @@ export interface RealGraphBenchResult {
   };
   readonly overload: {
     readonly sent: number;
+    /** Of `sent`, the hostile messages (options.hostileEvery). */
+    readonly hostileSent: number;
     /** Seconds the publishers took to send, over all blocks. */
     readonly seconds: number;
     /** The publishers' worst lag behind their schedule, ms. */
@@ -130,6 +139,9 @@ export interface RealGraphBenchResult {
     readonly rssStartMiB: number;
     readonly rssEndMiB: number;
     readonly rssGrowth: number;
+    /** Open file descriptors of the node process at 20% of the run and at its end. */
+    readonly fdsStart: number;
+    readonly fdsEnd: number;
   };
 }
 
@@ -180,6 +192,7 @@ export async function runRealGraphBench(
   const overloadFrames = options.overloadFrames ?? 600;
   const overloadFactor = options.overloadFactor ?? 1.5;
   const diagnosticsPeriodS = options.diagnosticsPeriodS ?? 0.25;
+  const hostileEvery = options.hostileEvery ?? 0;
   // From replay's rate down in 5% steps, to 81% of it: the target is >= 90% of replay.
   const keepUp = keepUpSettings({ stepFraction: 0.95, attempts: 5, ...options.keepUp });
   if (!Number.isInteger(frames) || frames < 1)
@@ -190,6 +203,8 @@ export async function runRealGraphBench(
     throw new RangeError(
       `'rounds' must be an integer in [1, min(frames, overloadFrames)], got ${rounds}`,
     );
+  if (!Number.isInteger(hostileEvery) || hostileEvery < 0)
+    throw new RangeError(`'hostileEvery' must be an integer >= 0, got ${hostileEvery}`);
   if (!(overloadFactor > 1))
     throw new RangeError(`'overloadFactor' must be > 1, got ${overloadFactor}`);
   if (!(diagnosticsPeriodS >= 0.1 && diagnosticsPeriodS <= 60))
@@ -217,6 +232,8 @@ export async function runRealGraphBench(
     );
     const bagIndex = new Map(jpegs.map((j, i) => [stampNs(j), i]));
     const bagFrameId = jpegs[0]?.header.frame_id ?? '';
+    const hostile =
+      jpegs[0] === undefined ? [] : hostileCompressedImages(jpegs[0].data, jpegs[0].header);
 
     client = await BenchGraphClient.open({
       rcl,
@@ -303,6 +320,7 @@ export async function runRealGraphBench(
     // 2 and 3. Overload in blocks, single frames after each.
     log(
       `overload: 4 cameras x ${CAMERA_FPS} fps (one rclpy process, a publisher per camera), ${overloadFrames} frames ` +
+        (hostileEvery > 0 ? `(one in every ${hostileEvery} hostile) ` : '') +
         `in ${rounds} block(s); after each, on camera '${PROBE}': ${PROBES_PER_BLOCK} single frames back to back ` +
         `(each sent when the previous result arrived), then ${PROBES_PER_BLOCK} each after the node sat idle ` +
         `for the rest of a ${diagnosticsPeriodS} s diagnostics period`,
@@ -310,6 +328,8 @@ export async function runRealGraphBench(
     const overloadFrom = graph.detections.length;
     let sentBefore = 0;
     let rssStart = 0;
+    let fdsStart = 0;
+    let hostileSent = 0;
     let seconds = 0;
     let lateMaxMs = 0;
     const backToBack: number[] = [];
@@ -327,19 +347,24 @@ export async function runRealGraphBench(
           })),
           fps: CAMERA_FPS,
           count,
+          ...(hostileEvery > 0 ? { hostile: { every: hostileEvery, messages: hostile } } : {}),
           onSent: (sent) => {
             if (rssStart !== 0 || sentBefore + sent < overloadFrames * 0.2) return;
             try {
               rssStart = processRssBytes(node.pid);
+              fdsStart = processFdCount(node.pid);
             } catch {
               // Called from a stream: a node that is gone is reported by the guard instead.
             }
           },
         }),
       );
-      if (rssStart === 0 && sentBefore + out.sent >= overloadFrames * 0.2)
+      if (rssStart === 0 && sentBefore + out.sent >= overloadFrames * 0.2) {
         rssStart = processRssBytes(node.pid);
+        fdsStart = processFdCount(node.pid);
+      }
       sentBefore += out.sent;
+      hostileSent += out.hostile;
       seconds += out.seconds;
       lateMaxMs = Math.max(lateMaxMs, out.lateMaxMs);
       await guard(settle(graph, graph.detections.length, () => false));
@@ -367,6 +392,7 @@ export async function runRealGraphBench(
       ),
     );
     const rssEnd = processRssBytes(node.pid);
+    const fdsEnd = processFdCount(node.pid);
 
     const overloadDetections = graph.detections
       .slice(overloadFrom)
@@ -406,6 +432,7 @@ export async function runRealGraphBench(
       },
       overload: {
         sent: sentBefore,
+        hostileSent,
         seconds,
         lateMaxMs,
         receivedByNode: periods.reduce((n, c) => n + c.received, 0),
@@ -426,6 +453,8 @@ export async function runRealGraphBench(
         rssStartMiB: rssStart / 2 ** 20,
         rssEndMiB: rssEnd / 2 ** 20,
         rssGrowth: rssStart > 0 ? rssEnd / rssStart - 1 : 0,
+        fdsStart,
+        fdsEnd,
       },
     };
   } finally {
@@ -638,8 +667,17 @@ export function formatRealGraphBench(r: RealGraphBenchResult): string {
       `${o.errorsInDiagnostics > 0 ? ` - ${o.errorsInDiagnostics} errors` : ''} = ${dropCheck}: ` +
       `${pass(o.droppedInDiagnostics === dropCheck)}); ` +
       `lost before the node (sent - received): ${o.sent - o.receivedByNode}`,
+    ...(o.hostileSent > 0
+      ? [
+          // Under overload a hostile message may be replaced by a newer frame before it is
+          // looked at (a drop, like any frame's); every failure must be a hostile one.
+          `  hostile messages sent: ${o.hostileSent}; failures in /diagnostics ${o.errorsInDiagnostics} ` +
+            `(every failure a hostile message: ${pass(o.errorsInDiagnostics <= o.hostileSent)})`,
+        ]
+      : []),
     `  published per camera: ${o.publishedPerCamera.join(', ')} (fairness min/max ${o.fairness.toFixed(2)}: ${pass(o.fairness >= 0.9)})`,
     `  RSS of the node process ${o.rssStartMiB.toFixed(1)} MiB (at 20%) -> ${o.rssEndMiB.toFixed(1)} MiB: ` +
       `${(o.rssGrowth * 100).toFixed(1)}% (target < 5%: ${pass(o.rssGrowth < 0.05)})`,
+    `  open fds of the node process ${o.fdsStart} (at 20%) -> ${o.fdsEnd} (flat: ${pass(o.fdsEnd <= o.fdsStart)})`,
   ].join('\n');
 }

@@ -49,6 +49,12 @@ export function benchCommand(): Command {
       'with --ros: frames delivered in the overload run (the memory check wants 5000)',
       '600',
     )
+    .option(
+      '--hostile-every <n>',
+      'with --ros: one overload message in every n is hostile (a dimension bomb, a cut JPEG, bytes that are no image, ' +
+        'a depth format, no data); 0 = none. The soak: --overload-frames 100000 --hostile-every 100',
+      '0',
+    )
     .action(
       async (options: {
         frames: string;
@@ -59,6 +65,7 @@ export function benchCommand(): Command {
         ros?: boolean;
         graph?: string;
         overloadFrames: string;
+        hostileEvery: string;
         faces?: string[];
         tracking?: boolean;
       }) => {
@@ -100,6 +107,8 @@ export function benchCommand(): Command {
         });
         if (options.graph !== undefined && options.ros !== true)
           throw new RangeError(`'--graph ${options.graph}' needs --ros`);
+        if (options.hostileEvery !== '0' && options.ros !== true)
+          throw new RangeError(`'--hostile-every ${options.hostileEvery}' needs --ros`);
         if (options.ros === true) {
           const graph = options.graph ?? 'real';
           if (graph !== 'real')
@@ -112,7 +121,12 @@ export function benchCommand(): Command {
             throw new RangeError(
               `'--overload-frames' must be an integer >= 1, got ${options.overloadFrames}`,
             );
-          await runRealGraph({ config, frames, rounds, overloadFrames });
+          const hostileEvery = Number(options.hostileEvery);
+          if (!Number.isInteger(hostileEvery) || hostileEvery < 0)
+            throw new RangeError(
+              `'--hostile-every' must be an integer >= 0, got ${options.hostileEvery}`,
+            );
+          await runRealGraph({ config, frames, rounds, overloadFrames, hostileEvery });
           return;
         }
         const result = await runDetectionBench({
@@ -137,6 +151,7 @@ async function runRealGraph(options: {
   frames: number;
   rounds: number;
   overloadFrames: number;
+  hostileEvery: number;
 }): Promise<void> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const { formatRealGraphBench, runRealGraphBench } = await import('../bench/realGraphBench.js');

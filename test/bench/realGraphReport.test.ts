@@ -43,6 +43,7 @@ function realResult(): RealGraphBenchResult {
     },
     overload: {
       sent: 600,
+      hostileSent: 0,
       seconds: 5,
       lateMaxMs: 1,
       receivedByNode: 598,
@@ -57,6 +58,8 @@ function realResult(): RealGraphBenchResult {
       rssStartMiB: 300,
       rssEndMiB: 303,
       rssGrowth: 0.01,
+      fdsStart: 40,
+      fdsEnd: 40,
     },
   };
 }
@@ -80,6 +83,32 @@ describe('formatRealGraphBench', () => {
     assert.match(text, /fairness min\/max 1\.00: ok/);
     assert.match(text, /1\.0% \(target < 5%: ok\)/);
     assert.match(text, /receive -> publish in the node .*p50 25\.5 ms/);
+    assert.match(text, /open fds of the node process 40 \(at 20%\) -> 40 \(flat: ok\)/);
+    assert.doesNotMatch(text, /hostile/);
+  });
+
+  it('with hostile messages, every failure must be one of them; fds must not grow', () => {
+    const r = realResult();
+    const soak = (errors: number): string =>
+      formatRealGraphBench({
+        ...r,
+        overload: {
+          ...r.overload,
+          hostileSent: 6,
+          errorsInDiagnostics: errors,
+          droppedInDiagnostics: 298 - errors,
+          fdsEnd: 41,
+        },
+      });
+    assert.match(
+      soak(5),
+      /hostile messages sent: 6; failures in \/diagnostics 5 \(every failure a hostile message: ok\)/,
+    );
+    assert.match(
+      soak(7),
+      /failures in \/diagnostics 7 \(every failure a hostile message: MISSED\)/,
+    );
+    assert.match(soak(5), /open fds of the node process 40 \(at 20%\) -> 41 \(flat: MISSED\)/);
   });
 
   it('misses the drop target when drops and received - published disagree', () => {

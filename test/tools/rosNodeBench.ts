@@ -26,7 +26,7 @@ import { DetectorNode } from '../../src/ros/detectorNode.js';
 import { FakeNode, givenParameters, realRclClasses } from '../support/fakeRclnodejs.js';
 import { readBagJpegs, writeJpegBag } from '../../src/bench/bagJpegs.js';
 import { formatGraphComparison } from './graphComparison.js';
-import { hostileCompressedImages } from './hostileFrames.js';
+import { hostileCompressedImages } from '../../src/bench/hostileFrames.js';
 import { summarizeLatencies, type LatencySummary } from '../../src/stats/latencyStats.js';
 import { fpsOf, overallFps, replayRate, type Rate } from '../../src/bench/replayRate.js';
 

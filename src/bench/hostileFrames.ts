@@ -4,8 +4,8 @@
  * that only the damage differs. (The tests forge their images independently of the header
  * reader: test/image/hostileImages.ts.)
  */
-import { jpegFrameSizeOffset } from '../../src/image/encodedImageSize.js';
-import type { CompressedImage, Header } from '../../src/messages/types.js';
+import { jpegFrameSizeOffset } from '../image/encodedImageSize.js';
+import type { CompressedImage, Header } from '../messages/types.js';
 
 /**
  * Five hostile CompressedImages made from one valid JPEG, in a fixed order: a dimension bomb
