@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runReplay } from '../replay/runReplay.js';
 import type { AppConfig } from '../config/detectorConfig.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { writeJpegBag } from './bagJpegs.js';
+import { sampleTopics } from '../sample/sampleRecording.js';
+import { timedReplay, type TimedReplay as Block } from './timedReplay.js';
 import { summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 
 /** Options of {@link runDetectionBench}. */
@@ -38,12 +39,6 @@ export interface DetectionBenchResult {
   readonly ratio: number;
   /** full / bare frames per second of each round. */
   readonly roundRatios: readonly number[];
-}
-
-/** Frames and seconds of one timed block, with the latency of each frame. */
-interface Block {
-  readonly seconds: number;
-  readonly latencies: readonly number[];
 }
 
 /**
@@ -88,7 +83,16 @@ export async function runDetectionBench(
     const full: Block[] = [];
     for (let round = 0; round < rounds; round++) {
       bare.push(await bareLoop(pipeline, perRound, warmup));
-      full.push(await fullPath(config, bag, path.join(dir, 'out.mcap'), perRound, warmup));
+      full.push(
+        await timedReplay({
+          config,
+          bag,
+          topic: sampleTopics.compressed,
+          output: path.join(dir, 'out.mcap'),
+          frames: perRound,
+          warmup,
+        }),
+      );
     }
     const bareLine = line('bare session.run loop (the limit)', bare);
     const fullLine = line('full replay path (JPEG 640x480 -> MCAP)', full);
@@ -137,38 +141,6 @@ async function bareLoop(
     latencies.push(performance.now() - t);
   }
   return { seconds: (performance.now() - start) / 1000, latencies };
-}
-
-/** One replay of the bag; the first `warmup` frames are not timed. */
-async function fullPath(
-  config: AppConfig,
-  bag: string,
-  output: string,
-  frames: number,
-  warmup: number,
-): Promise<Block> {
-  const latencies: number[] = [];
-  let lastWarmup: bigint | undefined;
-  let lastDone = 0n;
-  await runReplay({
-    bag,
-    output,
-    force: true,
-    config,
-    topics: ['/rear_camera/image_raw/compressed'],
-    onWritten: (result, latencyMs) => {
-      const index = result.frame.sequence;
-      const now = process.hrtime.bigint();
-      if (index === warmup - 1) lastWarmup = now;
-      if (index >= warmup && index < warmup + frames) {
-        latencies.push(latencyMs);
-        lastDone = now;
-      }
-    },
-  });
-  // From the last warm-up frame written to the last timed one: `frames` frame intervals, as
-  // the bare loop's clock starts when its warm-up is done.
-  return { seconds: Number(lastDone - (lastWarmup ?? lastDone)) / 1e9, latencies };
 }
 
 /** The benchmark's report, one line per measurement. */

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runFaceBench } from '../faces/faceBench.js';
+import { runFaceBench } from '../bench/faceBench.js';
+import { formatFaceReplayBench, runFaceReplayBench } from '../bench/faceReplayBench.js';
 import { runTrackingBench } from '../bench/trackingBench.js';
 import { formatDetectionBench, runDetectionBench } from '../bench/detectionBench.js';
 import { detectorBenchConfig } from '../bench/detectorBenchConfig.js';
@@ -18,7 +19,8 @@ export function benchCommand(): Command {
     .option('--tracking', 'time the tracker alone: 20 moving objects per frame (no model)')
     .option(
       '--faces <images...>',
-      'time the face branch per stage on these images instead (e.g. one with 1 face, one with 5)',
+      'time the face branch instead, on these images (e.g. a crowd): per stage on each image, then replay of the images ' +
+        'detector-only and with faces, alternating in --rounds, over --frames frames of each',
     )
     .option('--frames <n>', 'frames per measurement, over all rounds', '400')
     .option(
@@ -91,6 +93,24 @@ export function benchCommand(): Command {
             bytes: fs.readFileSync(file),
           }));
           await runFaceBench({ modelsDir: base.modelsDir, threads, frames, config: base.faces });
+          const replayFrames = Number(options.frames);
+          const replayRounds = Number(options.rounds);
+          if (!Number.isInteger(replayFrames) || replayFrames < 1)
+            throw new RangeError(`'--frames' must be an integer >= 1, got ${options.frames}`);
+          if (!Number.isInteger(replayRounds) || replayRounds < 1 || replayRounds > replayFrames)
+            throw new RangeError(
+              `'--rounds' must be an integer in [1, --frames], got ${options.rounds}`,
+            );
+          const replay = await runFaceReplayBench({
+            config: detectorBenchConfig(base, {
+              threads: String(threads),
+              ...(options.form === undefined ? {} : { form: options.form }),
+            }),
+            images: frames,
+            frames: replayFrames,
+            rounds: replayRounds,
+          });
+          process.stdout.write(`${formatFaceReplayBench(replay)}\n`);
           return;
         }
         const frames = Number(options.frames);

@@ -1,9 +1,9 @@
 import { defaultFacesConfig, type FacesConfig } from '../config/facesConfig.js';
 import { decodeEncodedImage } from '../image/decodeEncodedImage.js';
 import { FrameImage } from '../image/frameImage.js';
-import { emptyFaceTimings, type FaceTimings } from './faceResult.js';
-import { FaceStage } from './faceStage.js';
-import { FaceGallery } from './gallery.js';
+import { emptyFaceTimings, type FaceTimings } from '../faces/faceResult.js';
+import { FaceStage } from '../faces/faceStage.js';
+import { FaceGallery } from '../faces/gallery.js';
 
 /** Options of {@link runFaceBench}. */
 export interface FaceBenchOptions {
