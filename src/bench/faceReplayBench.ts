@@ -29,7 +29,12 @@ export interface FaceReplayBenchResult {
   readonly personsPerFrame: number;
   readonly facesPerFrame: number;
   readonly frames: number;
+  /** Mean time per frame of each face stage in the replay with faces, ms (wall time, overlapping other work). */
+  readonly stageMs: Readonly<Record<StageName, number>>;
 }
+
+const STAGES = ['detectMs', 'landmarksMs', 'alignMs', 'embeddingMs', 'attributesMs'] as const;
+type StageName = (typeof STAGES)[number];
 
 const TOPIC = '/bench_camera/image_raw/compressed';
 
@@ -63,6 +68,7 @@ export async function runFaceReplayBench(
     let persons = 0;
     let faces = 0;
     let counted = 0;
+    const stageSums = Object.fromEntries(STAGES.map((k) => [k, 0])) as Record<StageName, number>;
     for (let round = 0; round < rounds; round++) {
       const common = { bag, topic: TOPIC, output, frames: perRound, warmup };
       off.push(await timedReplay({ ...common, config: detectorOnly }));
@@ -74,6 +80,7 @@ export async function runFaceReplayBench(
             persons += result.detections.filter((d) => d.label === 'person').length;
             faces += result.faces?.length ?? 0;
             counted++;
+            for (const k of STAGES) stageSums[k] += result.faceTimings?.[k] ?? 0;
           },
         }),
       );
@@ -94,6 +101,9 @@ export async function runFaceReplayBench(
       personsPerFrame: persons / Math.max(counted, 1),
       facesPerFrame: faces / Math.max(counted, 1),
       frames: counted,
+      stageMs: Object.fromEntries(
+        STAGES.map((k) => [k, stageSums[k] / Math.max(counted, 1)]),
+      ) as Record<StageName, number>,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -105,6 +115,7 @@ export function formatFaceReplayBench(r: FaceReplayBenchResult): string {
   return [
     `replay of the same pictures, detector only: ${r.detectorOnlyFps.toFixed(1)} fps; with the face branch: ` +
       `${r.withFacesFps.toFixed(1)} fps (${r.personsPerFrame.toFixed(1)} persons, ${r.facesPerFrame.toFixed(1)} faces per frame, ${r.frames} frames)`,
+    `  face branch per frame (mean ms): ${STAGES.map((k) => `${k.replace(/Ms$/, '')} ${r.stageMs[k].toFixed(2)}`).join(', ')}`,
     `with faces / detector only: ${(r.ratio * 100).toFixed(1)}% (target >= 60%); ` +
       `by round: ${r.roundRatios.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')}`,
   ].join('\n');

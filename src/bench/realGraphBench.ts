@@ -139,6 +139,8 @@ export interface RealGraphBenchResult {
     readonly rssStartMiB: number;
     readonly rssEndMiB: number;
     readonly rssGrowth: number;
+    /** The node process's RSS after each overload block, MiB: flat, or growing with the frames. */
+    readonly rssByBlockMiB: readonly number[];
     /** Open file descriptors of the node process at 20% of the run and at its end. */
     readonly fdsStart: number;
     readonly fdsEnd: number;
@@ -330,6 +332,7 @@ export async function runRealGraphBench(
     let rssStart = 0;
     let fdsStart = 0;
     let hostileSent = 0;
+    const rssByBlockMiB: number[] = [];
     let seconds = 0;
     let lateMaxMs = 0;
     const backToBack: number[] = [];
@@ -365,6 +368,7 @@ export async function runRealGraphBench(
       }
       sentBefore += out.sent;
       hostileSent += out.hostile;
+      rssByBlockMiB.push(processRssBytes(node.pid) / 2 ** 20);
       seconds += out.seconds;
       lateMaxMs = Math.max(lateMaxMs, out.lateMaxMs);
       await guard(settle(graph, graph.detections.length, () => false));
@@ -453,6 +457,7 @@ export async function runRealGraphBench(
         rssStartMiB: rssStart / 2 ** 20,
         rssEndMiB: rssEnd / 2 ** 20,
         rssGrowth: rssStart > 0 ? rssEnd / rssStart - 1 : 0,
+        rssByBlockMiB,
         fdsStart,
         fdsEnd,
       },
@@ -677,7 +682,8 @@ export function formatRealGraphBench(r: RealGraphBenchResult): string {
       : []),
     `  published per camera: ${o.publishedPerCamera.join(', ')} (fairness min/max ${o.fairness.toFixed(2)}: ${pass(o.fairness >= 0.9)})`,
     `  RSS of the node process ${o.rssStartMiB.toFixed(1)} MiB (at 20%) -> ${o.rssEndMiB.toFixed(1)} MiB: ` +
-      `${(o.rssGrowth * 100).toFixed(1)}% (target < 5%: ${pass(o.rssGrowth < 0.05)})`,
+      `${(o.rssGrowth * 100).toFixed(1)}% (target < 5%: ${pass(o.rssGrowth < 0.05)}); after each block: ` +
+      `${o.rssByBlockMiB.map((m) => m.toFixed(0)).join(', ')} MiB`,
     `  open fds of the node process ${o.fdsStart} (at 20%) -> ${o.fdsEnd} (flat: ${pass(o.fdsEnd <= o.fdsStart)})`,
   ].join('\n');
 }

@@ -58,6 +58,7 @@ function realResult(): RealGraphBenchResult {
       rssStartMiB: 300,
       rssEndMiB: 303,
       rssGrowth: 0.01,
+      rssByBlockMiB: [301, 303],
       fdsStart: 40,
       fdsEnd: 40,
     },
