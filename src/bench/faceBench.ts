@@ -122,5 +122,7 @@ function medianTimings(runs: readonly FaceTimings[]): FaceTimings {
     attributesMs: median((t) => t.attributesMs),
     matchMs: median((t) => t.matchMs),
     faces: median((t) => t.faces),
+    regions: median((t) => t.regions),
+    canvases: median((t) => t.canvases),
   };
 }

@@ -28,6 +28,8 @@ export interface FaceReplayBenchResult {
   /** Per timed frame of the replay with faces: person detections and faces found. */
   readonly personsPerFrame: number;
   readonly facesPerFrame: number;
+  /** Face-detector canvases per frame (person regions packed several to one). */
+  readonly canvasesPerFrame: number;
   readonly frames: number;
   /** Mean time per frame of each face stage in the replay with faces, ms (wall time, overlapping other work). */
   readonly stageMs: Readonly<Record<StageName, number>>;
@@ -67,6 +69,7 @@ export async function runFaceReplayBench(
     const on: TimedReplay[] = [];
     let persons = 0;
     let faces = 0;
+    let canvases = 0;
     let counted = 0;
     const stageSums = Object.fromEntries(STAGES.map((k) => [k, 0])) as Record<StageName, number>;
     for (let round = 0; round < rounds; round++) {
@@ -79,6 +82,7 @@ export async function runFaceReplayBench(
           onResult: (result) => {
             persons += result.detections.filter((d) => d.label === 'person').length;
             faces += result.faces?.length ?? 0;
+            canvases += result.faceTimings?.canvases ?? 0;
             counted++;
             for (const k of STAGES) stageSums[k] += result.faceTimings?.[k] ?? 0;
           },
@@ -100,6 +104,7 @@ export async function runFaceReplayBench(
       roundRatios: on.map((b, i) => fps([b]) / fps([off[i]!])),
       personsPerFrame: persons / Math.max(counted, 1),
       facesPerFrame: faces / Math.max(counted, 1),
+      canvasesPerFrame: canvases / Math.max(counted, 1),
       frames: counted,
       stageMs: Object.fromEntries(
         STAGES.map((k) => [k, stageSums[k] / Math.max(counted, 1)]),
@@ -114,7 +119,8 @@ export async function runFaceReplayBench(
 export function formatFaceReplayBench(r: FaceReplayBenchResult): string {
   return [
     `replay of the same pictures, detector only: ${r.detectorOnlyFps.toFixed(1)} fps; with the face branch: ` +
-      `${r.withFacesFps.toFixed(1)} fps (${r.personsPerFrame.toFixed(1)} persons, ${r.facesPerFrame.toFixed(1)} faces per frame, ${r.frames} frames)`,
+      `${r.withFacesFps.toFixed(1)} fps (${r.personsPerFrame.toFixed(1)} persons in ${r.canvasesPerFrame.toFixed(1)} face-detector canvases, ` +
+      `${r.facesPerFrame.toFixed(1)} faces per frame, ${r.frames} frames)`,
     `  face branch per frame (mean ms): ${STAGES.map((k) => `${k.replace(/Ms$/, '')} ${r.stageMs[k].toFixed(2)}`).join(', ')}`,
     `with faces / detector only: ${(r.ratio * 100).toFixed(1)}% (target >= 60%); ` +
       `by round: ${r.roundRatios.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')}`,

@@ -64,6 +64,10 @@ export interface FaceTimings {
   matchMs: number;
   /** Number of faces processed. */
   faces: number;
+  /** Regions searched for faces (person boxes, or 1 for the whole frame). */
+  regions: number;
+  /** Face-detector inputs they took (regions packed several to a canvas; one batched run). */
+  canvases: number;
 }
 
 /** Timings with every stage at 0. */
@@ -76,5 +80,7 @@ export function emptyFaceTimings(): FaceTimings {
     attributesMs: 0,
     matchMs: 0,
     faces: 0,
+    regions: 0,
+    canvases: 0,
   };
 }

@@ -154,7 +154,12 @@ export class FaceStage {
     const config = this.config;
 
     let t = performance.now();
-    const faces = await this.detect(image, options.region ?? config.region, options.persons);
+    const faces = await this.detect(
+      image,
+      options.region ?? config.region,
+      options.persons,
+      timings,
+    );
     timings.detectMs = performance.now() - t;
     timings.faces = faces.length;
     if (faces.length === 0) return [];
@@ -224,6 +229,7 @@ export class FaceStage {
     image: FrameImage,
     mode: FacesConfig['region'],
     persons: readonly { readonly box: Box }[] | undefined,
+    timings: FaceTimings,
   ): Promise<{ box: Box; score: number }[]> {
     const { width, height } = image;
     let regions: { box: Box }[];
@@ -265,6 +271,8 @@ export class FaceStage {
             W,
             H,
           );
+    timings.regions = regions.length;
+    timings.canvases = mosaic.canvases;
     const plane = 3 * W * H;
     const pixels = new Uint8Array(mosaic.canvases * plane).fill(BORDER);
     for (const cell of mosaic.cells) {
