@@ -250,22 +250,9 @@ export class FaceStage {
     const { width: W, height: H } = ULFD_INPUT;
     // The whole frame is stretched to the input (as ULFD's own demo does); person regions are
     // packed side by side at the scale each would get alone, one canvas per model batch item.
-    const mosaic: RegionMosaic =
+    const mosaic =
       mode === 'frame'
-        ? {
-            canvases: 1,
-            cells: [
-              {
-                region: 0,
-                canvas: 0,
-                x: 0,
-                y: 0,
-                width: W,
-                height: H,
-                mapping: regionMapping(regions[0]!.box, W, H, 'stretch'),
-              },
-            ],
-          }
+        ? wholeFrameMosaic(regions[0]!.box, W, H)
         : packRegions(
             regions.map((r) => r.box),
             W,
@@ -273,36 +260,12 @@ export class FaceStage {
           );
     timings.regions = regions.length;
     timings.canvases = mosaic.canvases;
-    const plane = 3 * W * H;
-    const pixels = new Uint8Array(mosaic.canvases * plane).fill(BORDER);
-    for (const cell of mosaic.cells) {
-      // The cell's own pixels: the mapping shifted from the canvas to the cell.
-      const local = {
-        ...cell.mapping,
-        offsetX: cell.mapping.offsetX - cell.x,
-        offsetY: cell.mapping.offsetY - cell.y,
-      };
-      const warped = warpAffine(image, warpMatrix(local), {
-        width: cell.width,
-        height: cell.height,
-        channels: 'rgb',
-        borderValue: BORDER,
-      });
-      const row = cell.width * 3;
-      for (let y = 0; y < cell.height; y++) {
-        pixels.set(
-          warped.subarray(y * row, (y + 1) * row),
-          cell.canvas * plane + ((cell.y + y) * W + cell.x) * 3,
-        );
-      }
-    }
-    const input = new Float32Array(mosaic.canvases * plane);
-    for (let k = 0; k < mosaic.canvases; k++) {
-      const canvas = pixels.subarray(k * plane, (k + 1) * plane);
-      writePlanar(canvas, 3, [127, 127, 127], [128, 128, 128], input, k * plane);
-    }
     const out = await this.models.detector.run({
-      input: { type: 'float32', data: input, dims: [mosaic.canvases, 3, H, W] },
+      input: {
+        type: 'float32',
+        data: mosaicInput(image, mosaic, W, H),
+        dims: [mosaic.canvases, 3, H, W],
+      },
     });
     const scores = float32Data(out.scores, 'scores');
     const boxes = float32Data(out.boxes, 'boxes');
@@ -401,6 +364,51 @@ export class FaceStage {
         : { age: years, gender: 'female', genderScore: 1 - g };
     });
   }
+}
+
+/** The whole frame as a mosaic of one cell, stretched to the face detector's input. */
+function wholeFrameMosaic(frame: Box, width: number, height: number): RegionMosaic {
+  const mapping = regionMapping(frame, width, height, 'stretch');
+  return { canvases: 1, cells: [{ region: 0, canvas: 0, x: 0, y: 0, width, height, mapping }] };
+}
+
+/**
+ * The face detector's input for a mosaic: each cell's region warped into its place on a grey
+ * canvas, the canvases stacked, planar RGB (x-127)/128.
+ */
+function mosaicInput(
+  image: FrameImage,
+  mosaic: RegionMosaic,
+  width: number,
+  height: number,
+): Float32Array {
+  const plane = 3 * width * height;
+  const pixels = new Uint8Array(mosaic.canvases * plane).fill(BORDER);
+  for (const cell of mosaic.cells) {
+    // The cell's own pixels: the mapping shifted from the canvas to the cell.
+    const local = {
+      ...cell.mapping,
+      offsetX: cell.mapping.offsetX - cell.x,
+      offsetY: cell.mapping.offsetY - cell.y,
+    };
+    const warped = warpAffine(image, warpMatrix(local), {
+      width: cell.width,
+      height: cell.height,
+      channels: 'rgb',
+      borderValue: BORDER,
+    });
+    const row = cell.width * 3;
+    for (let y = 0; y < cell.height; y++) {
+      const at = cell.canvas * plane + ((cell.y + y) * width + cell.x) * 3;
+      pixels.set(warped.subarray(y * row, (y + 1) * row), at);
+    }
+  }
+  const input = new Float32Array(mosaic.canvases * plane);
+  for (let k = 0; k < mosaic.canvases; k++) {
+    const canvas = pixels.subarray(k * plane, (k + 1) * plane);
+    writePlanar(canvas, 3, [127, 127, 127], [128, 128, 128], input, k * plane);
+  }
+  return input;
 }
 
 function stagesOf(out: Record<string, TensorData>, i: number): Parameters<typeof ssrNetValue>[0] {
