@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppConfig } from '../config/detectorConfig.js';
+import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { writeImagesBag } from './bagJpegs.js';
 import { timedReplay, type TimedReplay } from './timedReplay.js';
 
@@ -57,7 +58,17 @@ export async function runFaceReplayBench(
   if (!Number.isInteger(warmup) || warmup < 1)
     throw new RangeError(`'warmup' must be an integer >= 1, got ${warmup}`);
   const perRound = Math.ceil(frames / rounds);
-  const base = options.config;
+  // `auto` is decided (and logged) once: every replay below runs the form it chose.
+  const probe = await DetectionPipeline.create({
+    ...options.config,
+    faces: { ...options.config.faces, enabled: false },
+  });
+  const form = probe.detector.form;
+  await probe.close();
+  const base: AppConfig = {
+    ...options.config,
+    detector: { ...options.config.detector, modelForm: form },
+  };
   const detectorOnly: AppConfig = { ...base, faces: { ...base.faces, enabled: false } };
   const withFaces: AppConfig = { ...base, faces: { ...base.faces, enabled: true } };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mobilenet-ros-facebench-'));
