@@ -66,7 +66,7 @@ export interface FaceTimings {
   faces: number;
   /** Regions searched for faces (person boxes, or 1 for the whole frame). */
   regions: number;
-  /** Face-detector inputs they took (regions packed several to a canvas; one batched run). */
+  /** Face-detector inputs they took (one per region). */
   canvases: number;
 }
 

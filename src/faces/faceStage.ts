@@ -18,8 +18,7 @@ import { l2Normalize } from './embeddingMath.js';
 import { FaceGallery } from './gallery.js';
 import { fivePointsFrom68, LANDMARK_VALUES, landmarksToSource } from './landmarks68.js';
 import { writePlanar } from './planarTensor.js';
-import { mapNormalizedBox, regionMapping, warpMatrix } from './regionMapping.js';
-import { cellAt, packRegions, type RegionMosaic } from './regionMosaic.js';
+import { mapNormalizedBox, regionMapping, warpMatrix, type RegionFit } from './regionMapping.js';
 import { SSR_NET_OUTPUTS, ssrNetValue } from './ssrNet.js';
 import { decodeUlfd, ULFD_INPUT } from './ulfdDecoder.js';
 
@@ -232,9 +231,9 @@ export class FaceStage {
     timings: FaceTimings,
   ): Promise<{ box: Box; score: number }[]> {
     const { width, height } = image;
-    let regions: { box: Box }[];
+    let regions: { box: Box; fit: RegionFit }[];
     if (mode === 'frame') {
-      regions = [{ box: { xmin: 0, ymin: 0, xmax: width, ymax: height } }];
+      regions = [{ box: { xmin: 0, ymin: 0, xmax: width, ymax: height }, fit: 'stretch' }];
     } else {
       if (persons === undefined) {
         throw new RangeError(
@@ -244,53 +243,34 @@ export class FaceStage {
       regions = persons
         .map((p) => expandBox(clampBox(p.box, width, height), PERSON_MARGIN, width, height))
         .filter((b) => b.xmax - b.xmin >= 1 && b.ymax - b.ymin >= 1)
-        .map((box) => ({ box }));
+        .map((box) => ({ box, fit: 'fit' as const }));
     }
-    if (regions.length === 0) return [];
-    const { width: W, height: H } = ULFD_INPUT;
-    // The whole frame is stretched to the input (as ULFD's own demo does); person regions are
-    // packed side by side at the scale each would get alone, one canvas per model batch item.
-    const mosaic =
-      mode === 'frame'
-        ? wholeFrameMosaic(regions[0]!.box, W, H)
-        : packRegions(
-            regions.map((r) => r.box),
-            W,
-            H,
-          );
+    // One face-detector run per region (packing regions into shared runs was measured faster
+    // but made V8's garbage collector abort in test processes; see faceResult's canvases).
     timings.regions = regions.length;
-    timings.canvases = mosaic.canvases;
-    const out = await this.models.detector.run({
-      input: {
-        type: 'float32',
-        data: mosaicInput(image, mosaic, W, H),
-        dims: [mosaic.canvases, 3, H, W],
-      },
-    });
-    const scores = float32Data(out.scores, 'scores');
-    const boxes = float32Data(out.boxes, 'boxes');
-    const priors = scores.length / 2 / mosaic.canvases;
+    timings.canvases = regions.length;
     const candidates: { box: Box; score: number }[] = [];
-    for (let k = 0; k < mosaic.canvases; k++) {
-      const found = decodeUlfd(
-        scores.subarray(k * priors * 2, (k + 1) * priors * 2),
-        boxes.subarray(k * priors * 4, (k + 1) * priors * 4),
-        {
-          scoreThreshold: this.config.scoreThreshold,
-          iouThreshold: this.config.iouThreshold,
-          maxFaces: this.config.maxFaces,
-        },
-      );
+    const { width: W, height: H } = ULFD_INPUT;
+    const input = new Float32Array(3 * W * H);
+    for (const region of regions) {
+      const mapping = regionMapping(region.box, W, H, region.fit);
+      const pixels = warpAffine(image, warpMatrix(mapping), {
+        width: W,
+        height: H,
+        channels: 'rgb',
+        borderValue: BORDER,
+      });
+      writePlanar(pixels, 3, [127, 127, 127], [128, 128, 128], input, 0);
+      const out = await this.models.detector.run({
+        input: { type: 'float32', data: input, dims: [1, 3, H, W] },
+      });
+      const found = decodeUlfd(float32Data(out.scores, 'scores'), float32Data(out.boxes, 'boxes'), {
+        scoreThreshold: this.config.scoreThreshold,
+        iouThreshold: this.config.iouThreshold,
+        maxFaces: this.config.maxFaces,
+      });
       for (const f of found) {
-        // A face belongs to the region whose cell holds its centre.
-        const cell = cellAt(
-          mosaic,
-          k,
-          ((f.box.xmin + f.box.xmax) / 2) * W,
-          ((f.box.ymin + f.box.ymax) / 2) * H,
-        );
-        if (cell === undefined) continue;
-        const box = clampBox(mapNormalizedBox(cell.mapping, f.box), width, height);
+        const box = clampBox(mapNormalizedBox(mapping, f.box), width, height);
         if (box.xmax > box.xmin && box.ymax > box.ymin) candidates.push({ box, score: f.score });
       }
     }
@@ -364,51 +344,6 @@ export class FaceStage {
         : { age: years, gender: 'female', genderScore: 1 - g };
     });
   }
-}
-
-/** The whole frame as a mosaic of one cell, stretched to the face detector's input. */
-function wholeFrameMosaic(frame: Box, width: number, height: number): RegionMosaic {
-  const mapping = regionMapping(frame, width, height, 'stretch');
-  return { canvases: 1, cells: [{ region: 0, canvas: 0, x: 0, y: 0, width, height, mapping }] };
-}
-
-/**
- * The face detector's input for a mosaic: each cell's region warped into its place on a grey
- * canvas, the canvases stacked, planar RGB (x-127)/128.
- */
-function mosaicInput(
-  image: FrameImage,
-  mosaic: RegionMosaic,
-  width: number,
-  height: number,
-): Float32Array {
-  const plane = 3 * width * height;
-  const pixels = new Uint8Array(mosaic.canvases * plane).fill(BORDER);
-  for (const cell of mosaic.cells) {
-    // The cell's own pixels: the mapping shifted from the canvas to the cell.
-    const local = {
-      ...cell.mapping,
-      offsetX: cell.mapping.offsetX - cell.x,
-      offsetY: cell.mapping.offsetY - cell.y,
-    };
-    const warped = warpAffine(image, warpMatrix(local), {
-      width: cell.width,
-      height: cell.height,
-      channels: 'rgb',
-      borderValue: BORDER,
-    });
-    const row = cell.width * 3;
-    for (let y = 0; y < cell.height; y++) {
-      const at = cell.canvas * plane + ((cell.y + y) * width + cell.x) * 3;
-      pixels.set(warped.subarray(y * row, (y + 1) * row), at);
-    }
-  }
-  const input = new Float32Array(mosaic.canvases * plane);
-  for (let k = 0; k < mosaic.canvases; k++) {
-    const canvas = pixels.subarray(k * plane, (k + 1) * plane);
-    writePlanar(canvas, 3, [127, 127, 127], [128, 128, 128], input, k * plane);
-  }
-  return input;
 }
 
 function stagesOf(out: Record<string, TensorData>, i: number): Parameters<typeof ssrNetValue>[0] {

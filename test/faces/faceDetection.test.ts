@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import type { ObjectDetection } from '../../src/detection/objectDetection.js';
 import { emptyFaceTimings, type FaceResult } from '../../src/faces/faceResult.js';
 import type { FaceStage } from '../../src/faces/faceStage.js';
-import { clampBox, iou, type Box } from '../../src/postprocess/box.js';
-import { composeFrame } from '../../src/image/composeFrame.js';
-import { defaultFacesConfig } from '../../src/config/facesConfig.js';
-import { nonMaxSuppression } from '../../src/postprocess/nms.js';
-import type { Mat } from '../../src/image/cv.js';
-import { FrameImage } from '../../src/image/frameImage.js';
+import { iou, type Box } from '../../src/postprocess/box.js';
 import {
   createTestStage,
   FACE_API_FACE_COUNTS,
@@ -171,121 +166,6 @@ describe('FaceStage on real photos', function () {
         }
       } finally {
         image.close();
-      }
-    });
-
-    /** A person box around a face: three faces wide, from half a face above to six below. */
-    function personAround(face: Box, width: number, height: number): ObjectDetection {
-      const w = face.xmax - face.xmin;
-      const h = face.ymax - face.ymin;
-      const cx = (face.xmin + face.xmax) / 2;
-      const around = { xmin: cx - 1.5 * w, ymin: face.ymin - 0.5 * h, xmax: cx + 1.5 * w };
-      return {
-        classId: 0,
-        label: 'person',
-        score: 0.9,
-        box: clampBox({ ...around, ymax: face.ymin + 6 * h }, width, height),
-      };
-    }
-
-    /** The boxes of `a` that no face of `b` overlaps with IoU >= 0.5. */
-    const unmatched = (a: readonly FaceResult[], b: readonly FaceResult[]): Box[] =>
-      a.filter((f) => !b.some((g) => iou(f.box, g.box) >= 0.5)).map((f) => f.box);
-
-    /**
-     * The person regions are packed several to a face-detector run: it must find what one run
-     * per person finds (the faces are as large; only the neighbours differ). Returns the faces.
-     */
-    async function packedAsAlone(
-      image: FrameImage,
-      persons: readonly ObjectDetection[],
-      where: string,
-    ): Promise<FaceResult[]> {
-      const packed = await personStage.process(image, { persons });
-      // One run per person, then what the stage does across regions: the best of overlapping faces.
-      const each: FaceResult[] = [];
-      for (const person of persons)
-        each.push(...(await personStage.process(image, { persons: [person] })));
-      const alone = nonMaxSuppression(
-        (i) => each[i]!.box,
-        each.map((f) => f.score),
-        { scoreThreshold: 0, iouThreshold: defaultFacesConfig().iouThreshold, maxDetections: 100 },
-      ).map((i) => each[i]!);
-      assert.deepEqual(unmatched(alone, packed), [], `${where}: found alone, not packed`);
-      assert.deepEqual(unmatched(packed, alone), [], `${where}: found packed, not alone`);
-      return packed;
-    }
-
-    it('group photos: packed person regions find all 22 faces, as one run per person does', async function () {
-      let total = 0;
-      for (const n of Object.keys(FACE_API_FACE_COUNTS).map(Number)) {
-        const image = await faceApiImage(n);
-        try {
-          const truth = await stage.process(image);
-          const persons = truth.map((f) => personAround(f.box, image.width, image.height));
-          const faces = await packedAsAlone(image, persons, `sample${n}.jpg`);
-          assert.equal(unmatched(truth, faces).length, 0, `sample${n}.jpg: a face was lost`);
-          total += faces.length;
-        } finally {
-          image.close();
-        }
-      }
-      assert.equal(total, 22);
-    });
-
-    it('a crowd of small people (four group photos in one 640x480 frame): the same faces packed as alone', async function () {
-      const size = { width: 640, height: 480 };
-      const quadrants = [0, 1, 2, 3].map((q) => ({
-        xmin: (q % 2) * 320,
-        ymin: Math.floor(q / 2) * 240,
-        xmax: (q % 2) * 320 + 320,
-        ymax: Math.floor(q / 2) * 240 + 240,
-      }));
-      const persons: ObjectDetection[] = [];
-      const sprites: { image: Mat; box: Box }[] = [];
-      try {
-        for (const [q, quadrant] of quadrants.entries()) {
-          const sample = await faceApiImage(q + 1);
-          try {
-            sprites.push({ image: sample.bgr().copy(), box: quadrant });
-            const sx = 320 / sample.width;
-            const sy = 240 / sample.height;
-            for (const face of await stage.process(sample)) {
-              const b = face.box;
-              const scaled = {
-                xmin: quadrant.xmin + b.xmin * sx,
-                ymin: quadrant.ymin + b.ymin * sy,
-                xmax: quadrant.xmin + b.xmax * sx,
-                ymax: quadrant.ymin + b.ymax * sy,
-              };
-              const person = personAround(scaled, size.width, size.height).box;
-              // Each person stays in its photo's quadrant.
-              persons.push({
-                classId: 0,
-                label: 'person',
-                score: 0.9,
-                box: {
-                  xmin: Math.max(person.xmin, quadrant.xmin),
-                  ymin: Math.max(person.ymin, quadrant.ymin),
-                  xmax: Math.min(person.xmax, quadrant.xmax),
-                  ymax: Math.min(person.ymax, quadrant.ymax),
-                },
-              });
-            }
-          } finally {
-            sample.close();
-          }
-        }
-        const frame = new FrameImage(composeFrame(sprites[0]!.image, size, sprites));
-        try {
-          const faces = await packedAsAlone(frame, persons, 'crowd');
-          console.log(`      crowd: ${persons.length} persons, ${faces.length} faces found packed`);
-          assert.ok(faces.length >= persons.length - 2, `${faces.length} of ${persons.length}`);
-        } finally {
-          frame.close();
-        }
-      } finally {
-        for (const s of sprites) s.image.release();
       }
     });
 
