@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/detectorConfig.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { writeJpegBag } from './bagJpegs.js';
 import { sampleTopics } from '../sample/sampleRecording.js';
-import { timedReplay, type TimedReplay as Block } from './timedReplay.js';
+import { timedReplay, timedReplayFps, type TimedReplay as Block } from './timedReplay.js';
 import { summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 
 /** Options of {@link runDetectionBench}. */
@@ -111,15 +111,14 @@ export async function runDetectionBench(
   }
 }
 
-const fps = (block: Block): number => block.latencies.length / Math.max(block.seconds, 1e-9);
+const fps = (block: Block): number => timedReplayFps([block]);
 
 function line(name: string, blocks: readonly Block[]): BenchLine {
   const latencies = blocks.flatMap((b) => b.latencies);
-  const seconds = blocks.reduce((sum, b) => sum + b.seconds, 0);
   return {
     name,
     frames: latencies.length,
-    framesPerSecond: latencies.length / Math.max(seconds, 1e-9),
+    framesPerSecond: timedReplayFps(blocks),
     latency: summarizeLatencies(latencies),
   };
 }

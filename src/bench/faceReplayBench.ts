@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AppConfig } from '../config/detectorConfig.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { writeImagesBag } from './bagJpegs.js';
-import { timedReplay, type TimedReplay } from './timedReplay.js';
+import { timedReplay, timedReplayFps, type TimedReplay } from './timedReplay.js';
 
 /** Options of {@link runFaceReplayBench}. */
 export interface FaceReplayBenchOptions {
@@ -100,19 +100,13 @@ export async function runFaceReplayBench(
         }),
       );
     }
-    const fps = (blocks: readonly TimedReplay[]): number =>
-      blocks.reduce((n, b) => n + b.latencies.length, 0) /
-      Math.max(
-        blocks.reduce((s, b) => s + b.seconds, 0),
-        1e-9,
-      );
-    const detectorOnlyFps = fps(off);
-    const withFacesFps = fps(on);
+    const detectorOnlyFps = timedReplayFps(off);
+    const withFacesFps = timedReplayFps(on);
     return {
       detectorOnlyFps,
       withFacesFps,
       ratio: withFacesFps / detectorOnlyFps,
-      roundRatios: on.map((b, i) => fps([b]) / fps([off[i]!])),
+      roundRatios: on.map((b, i) => timedReplayFps([b]) / timedReplayFps([off[i]!])),
       personsPerFrame: persons / Math.max(counted, 1),
       facesPerFrame: faces / Math.max(counted, 1),
       canvasesPerFrame: canvases / Math.max(counted, 1),

@@ -53,3 +53,10 @@ export async function timedReplay(options: TimedReplayOptions): Promise<TimedRep
   });
   return { seconds: Number(lastDone - (lastWarmup ?? lastDone)) / 1e9, latencies };
 }
+
+/** Frames per second over timed replays together: all their frames over all their seconds. */
+export function timedReplayFps(replays: readonly TimedReplay[]): number {
+  const frames = replays.reduce((n, r) => n + r.latencies.length, 0);
+  const seconds = replays.reduce((s, r) => s + r.seconds, 0);
+  return frames / Math.max(seconds, 1e-9);
+}
