@@ -8,7 +8,7 @@
 # The same V8 check has since killed a process of one folder too (test/tracking, session 7, one
 # CI run in two): a folder whose process is killed by a signal is run once more, and the summary
 # says so. A failing test is never retried, and a folder that dies twice fails the run.
-# `npx mocha` alone still runs everything in one process (.mocharc.json).
+# `npx mocha 'dist/test/**/*.test.js'` runs everything in one process; `npx mocha FILE` runs one file.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
