@@ -36,7 +36,7 @@ export interface FaceReplayBenchResult {
   readonly stageMs: Readonly<Record<StageName, number>>;
 }
 
-const STAGES = ['detectMs', 'landmarksMs', 'alignMs', 'embeddingMs', 'attributesMs'] as const;
+const STAGES = ['detectMs', 'landmarksMs', 'embeddingMs', 'attributesMs', 'expressionMs'] as const;
 type StageName = (typeof STAGES)[number];
 
 const TOPIC = '/bench_camera/image_raw/compressed';

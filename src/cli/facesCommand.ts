@@ -31,7 +31,7 @@ export function facesCommand(): Command {
         modelsDir: app.modelsDir,
         config: { ...facesConfig, attributes: false },
         threads: app.inference.threads,
-        gallery: FaceGallery.empty(file, embeddingModelId(app.modelsDir, app.faces.embeddingForm)),
+        gallery: FaceGallery.empty(file, embeddingModelId(app.modelsDir, app.faces)),
       });
       try {
         const gallery = await FaceGallery.open(file, stage.embeddingModel);
@@ -51,10 +51,7 @@ export function facesCommand(): Command {
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
     .action(async (options: CommonOptions) => {
       const { app, file } = settings(options);
-      const gallery = await FaceGallery.open(
-        file,
-        embeddingModelId(app.modelsDir, app.faces.embeddingForm),
-      );
+      const gallery = await FaceGallery.open(file, embeddingModelId(app.modelsDir, app.faces));
       const people = gallery.list();
       for (const p of people) {
         process.stdout.write(
@@ -72,10 +69,7 @@ export function facesCommand(): Command {
     .option('--config <file>', 'YAML config (the same file as the ROS parameters)')
     .action(async (name: string, options: CommonOptions) => {
       const { app, file } = settings(options);
-      const gallery = await FaceGallery.open(
-        file,
-        embeddingModelId(app.modelsDir, app.faces.embeddingForm),
-      );
+      const gallery = await FaceGallery.open(file, embeddingModelId(app.modelsDir, app.faces));
       gallery.remove(name);
       await gallery.save();
       process.stdout.write(`removed ${name.normalize('NFC')} from ${file}\n`);

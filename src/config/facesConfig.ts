@@ -8,24 +8,45 @@ import type { SettingValues } from './settings/settingValues.js';
 /** Where faces are looked for. */
 export const FACE_REGIONS = ['frame', 'persons'] as const;
 
+/**
+ * The models each stage of the face branch can run. The defaults are all MIT-licensed (face-api's
+ * weights, built into ONNX by `models prepare`, and ULFD); 'faceplugin' landmarks, 'mobilefacenet'
+ * and 'ssrnet' come with no stated licence and run only when a config names them
+ * (models/NOTICE.md).
+ */
+export const FACE_DETECTORS = ['ulfd', 'ssd_mobilenetv1'] as const;
+export type FaceDetectorChoice = (typeof FACE_DETECTORS)[number];
+export const FACE_LANDMARK_MODELS = ['faceapi', 'faceplugin'] as const;
+export type FaceLandmarkChoice = (typeof FACE_LANDMARK_MODELS)[number];
+export const FACE_EMBEDDING_MODELS = ['faceapi', 'mobilefacenet'] as const;
+export type FaceEmbeddingChoice = (typeof FACE_EMBEDDING_MODELS)[number];
+export const FACE_AGE_GENDER_MODELS = ['faceapi', 'ssrnet'] as const;
+export type FaceAgeGenderChoice = (typeof FACE_AGE_GENDER_MODELS)[number];
+
 /** The prepared forms of the embedding model. */
 export const EMBEDDING_FORMS = ['int8', 'float'] as const;
 export type EmbeddingForm = (typeof EMBEDDING_FORMS)[number];
 
 /**
- * Default match threshold (cosine similarity of L2-normalised, aligned MobileFaceNet
- * embeddings). Measured on the test photos (astronaut, camera and the 22 faces of the face-api
- * samples; test/faces/faceVerification.test.ts), int8 model (float in brackets):
- * - the same face shifted, scaled to 60% or mirrored, 66 pairs (two hard faces aside, a profile
- *   and a hand over the mouth): median 0.975 (0.988), 5th percentile 0.921 (0.931), lowest
- *   0.877 (0.897);
- * - the one person found in two different photos (face-api sample1 and sample3): 0.597 (0.607);
- * - 275 pairs of different people: mean 0.057 (0.053), 99th percentile 0.322 (0.355), max 0.396
- *   (0.403); 8 (8) above 0.3.
- * 0.5 lies above every different-people pair and below the cross-photo pair, for both forms.
- * It is a small sample: raise it where a false match costs more than a missed one.
+ * Match thresholds (cosine similarity of L2-normalised, aligned embeddings), measured on the test
+ * photos (astronaut, camera and the 22 faces of the face-api samples, 24 faces;
+ * test/faces/faceVerification.test.ts).
+ *
+ * face-api's 128-d model (the default): the same face shifted, scaled to 60% or mirrored, 66
+ * pairs: median 0.999, 5th percentile 0.965, lowest 0.956; the one person found in two photos
+ * (sample1 and sample3): 0.979; 275 pairs of different people: mean 0.925, 99th percentile
+ * 0.961, max 0.966. 0.97 lies above every different-people pair and below the cross-photo pair;
+ * a few transformed copies of a face fall below it (it is a model with little margin on these
+ * faces, all young women of similar looks).
+ *
+ * MobileFaceNet (int8; float in brackets): same face median 0.975 (0.988), 5th percentile 0.921
+ * (0.931); the cross-photo pair 0.597 (0.607); different people mean 0.057 (0.053), max 0.396
+ * (0.403). 0.5 separates them.
+ *
+ * Small samples: raise a threshold where a false match costs more than a missed one.
  */
-export const DEFAULT_MATCH_THRESHOLD = 0.5;
+export const MATCH_THRESHOLDS = { faceapi: 0.97, mobilefacenet: 0.5 } as const;
+export const DEFAULT_MATCH_THRESHOLD = MATCH_THRESHOLDS.faceapi;
 
 /** The default gallery path: `$XDG_DATA_HOME/mobilenet-ros/faces.json`, else under ~/.local/share. */
 export function defaultGalleryPath(): string {
@@ -69,6 +90,36 @@ export const FACES_SETTINGS = {
     description: 'faces per frame',
   }),
   attributes: setting({ kind: 'bool', default: true, description: 'estimate age and gender' }),
+  expression: setting({
+    kind: 'bool',
+    default: true,
+    description: 'estimate the facial expression (face-api model)',
+  }),
+  detector: setting({
+    kind: 'choice',
+    choices: FACE_DETECTORS,
+    default: 'ulfd',
+    description: "face detector: 'ulfd' (RFB-320, MIT) or 'ssd_mobilenetv1' (face-api, MIT)",
+  }),
+  landmarks: setting({
+    kind: 'choice',
+    choices: FACE_LANDMARK_MODELS,
+    default: 'faceapi',
+    description: "68-point landmarks: 'faceapi' (MIT) or 'faceplugin' (licence unknown)",
+  }),
+  embedding: setting({
+    kind: 'choice',
+    choices: FACE_EMBEDDING_MODELS,
+    default: 'faceapi',
+    description:
+      "recognition embedding: 'faceapi' (128-d, MIT) or 'mobilefacenet' (512-d, licence unknown)",
+  }),
+  age_gender: setting({
+    kind: 'choice',
+    choices: FACE_AGE_GENDER_MODELS,
+    default: 'faceapi',
+    description: "age and gender: 'faceapi' (MIT) or 'ssrnet' (licence unknown)",
+  }),
   // A relative path resolves against the config file's folder.
   gallery: setting({
     kind: 'string',
@@ -80,7 +131,8 @@ export const FACES_SETTINGS = {
     kind: 'double',
     range: [-1, 1],
     default: DEFAULT_MATCH_THRESHOLD,
-    description: 'minimum cosine similarity of a gallery match',
+    description:
+      'minimum cosine similarity of a gallery match (0.97 suits faceapi embeddings, 0.5 mobilefacenet)',
   }),
   // False publishes identities only (privacy).
   publish_embeddings: setting({

@@ -9,6 +9,7 @@ import { describeProvider } from '../inference/executionProvider.js';
 import { packageVersion } from '../version.js';
 import { doctorExitStatus, formatDoctorReport, type DoctorCheck } from './doctorCheck.js';
 import { modelFilesCheck } from './modelFilesCheck.js';
+import { configuredModels, modelLicenceChecks } from './modelLicenceCheck.js';
 import { modelFormCheck } from './modelFormCheck.js';
 import { modelTimingCheck, type TimedModel } from './modelTimingCheck.js';
 import { onnxruntimeCheck } from './onnxruntimeCheck.js';
@@ -38,11 +39,15 @@ export interface DoctorResult {
   readonly exitStatus: 0 | 1;
 }
 
-/** The models the detector config needs. */
+/** The models the config needs: the detector's forms, and the face branch's selected models. */
 export function detectorRequiredModels(config: AppConfig): Record<string, readonly string[]> {
   const forms =
     config.detector.modelForm === 'auto' ? AUTO_MODEL_FORMS : [config.detector.modelForm];
-  return { coco_detector: [...forms, 'ssd', 'labels'] };
+  const required: Record<string, string[]> = { coco_detector: [...forms, 'ssd', 'labels'] };
+  for (const m of configuredModels(config).filter((m) => m.stage !== 'detector')) {
+    (required[m.name] ??= []).push(m.role);
+  }
+  return required;
 }
 
 /**
@@ -66,6 +71,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   );
   const files = await modelFilesCheck(config.modelsDir, required);
   checks.push(...files.checks.map((c) => ({ ...c, section: `models (${config.modelsDir})` })));
+  checks.push(...modelLicenceChecks(config));
   const runs = options.runs ?? 10;
   if (runs > 0) {
     const timed: TimedModel[] = files.statuses

@@ -24,7 +24,12 @@ export const ARCFACE_TEMPLATE: FiveLandmarks = [
  * template.
  */
 export function alignmentMatrix(landmarks: FiveLandmarks): AffineMatrix {
+  return alignmentMatrixTo(landmarks, ARCFACE_TEMPLATE);
+}
+
+/** The similarity transform that maps the five landmarks onto `template` (pixel centres). */
+export function alignmentMatrixTo(landmarks: FiveLandmarks, template: FiveLandmarks): AffineMatrix {
   // Landmarks are continuous (pixel i covers [i, i+1)); the template is in pixel centres.
   const source = landmarks.map((p): Point => ({ x: p.x - 0.5, y: p.y - 0.5 }));
-  return similarityTransform(source, ARCFACE_TEMPLATE);
+  return similarityTransform(source, template);
 }

@@ -1,3 +1,4 @@
+import { FACE_EXPRESSIONS } from '../models/tfjs/faceApiExpression.js';
 import type { FaceResult } from './faceResult.js';
 
 /** One entry of the "faces" list of `detect --json`. */
@@ -14,6 +15,9 @@ export interface FaceJson {
   track_id?: string;
   frame_identity?: string;
   frame_identity_score?: number;
+  expression?: string;
+  expression_score?: number;
+  expressions?: Record<string, number>;
 }
 
 /**
@@ -22,7 +26,8 @@ export interface FaceJson {
  * to 4 digits, age to 0.1 years or null when attributes are off), plus `"embedding"` (the
  * L2-normalised vector, 6 digits) when `includeEmbedding`, and for a face on a person track
  * `"track_id"`, `"frame_identity"` and `"frame_identity_score"` (this frame's own match; identity
- * is then the track's vote). JSON.stringify writes non-ASCII
+ * is then the track's vote), and with expressions on `"expression"`, `"expression_score"` and
+ * `"expressions"` (each of the seven names with its probability). JSON.stringify writes non-ASCII
  * names as they are (UTF-8 on output).
  */
 export function faceJson(face: FaceResult, options: { includeEmbedding: boolean }): FaceJson {
@@ -42,6 +47,14 @@ export function faceJson(face: FaceResult, options: { includeEmbedding: boolean 
     json.track_id = face.trackId;
     json.frame_identity = face.frameIdentity ?? face.identity;
     json.frame_identity_score = round(face.frameIdentityScore ?? face.identityScore, 4);
+  }
+  if (face.expression !== undefined && face.expressions !== undefined) {
+    const p = face.expressions;
+    json.expression = face.expression;
+    json.expression_score = round(face.expressionScore ?? 0, 4);
+    json.expressions = Object.fromEntries(
+      FACE_EXPRESSIONS.map((name, i) => [name, round(p[i] ?? 0, 4)]),
+    );
   }
   if (options.includeEmbedding) json.embedding = Array.from(face.embedding, (v) => round(v, 6));
   return json;

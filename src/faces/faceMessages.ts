@@ -25,6 +25,9 @@ export interface FaceMessage {
   track_id: string;
   frame_identity: string;
   frame_identity_score: number;
+  expression: string;
+  expression_score: number;
+  expressions: ObjectHypothesis[];
 }
 
 /** mobilenet_ros/msg/FaceArray */

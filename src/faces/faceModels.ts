@@ -1,163 +1,221 @@
-import type { EmbeddingForm } from '../config/facesConfig.js';
+import type { FacesConfig } from '../config/facesConfig.js';
 import { ModelError } from '../errors.js';
-import { ModelSession } from '../inference/modelSession.js';
-import { loadManifest, modelEntry, preparedFile } from '../models/manifest.js';
+import { ModelSession, type ModelSessionOptions } from '../inference/modelSession.js';
+import { loadManifest, modelEntry, preparedFile, type ModelManifest } from '../models/manifest.js';
 import { readVerified } from '../models/verifiedFile.js';
+import { FaceApiAgeGender } from './models/faceApiAgeGender.js';
+import { FaceApiEmbedding } from './models/faceApiEmbedding.js';
+import { FaceApiExpressions } from './models/faceApiExpressions.js';
+import { FaceApiLandmarks } from './models/faceApiLandmarks.js';
+import type {
+  FaceAgeGenderModel,
+  FaceDetectorModel,
+  FaceEmbeddingModel,
+  FaceExpressionModel,
+  FaceLandmarkModel,
+} from './models/faceModelTypes.js';
+import { FacepluginLandmarks } from './models/facepluginLandmarks.js';
+import { MobileFaceNetEmbedding } from './models/mobileFaceNetEmbedding.js';
+import { SsdFaceDetector } from './models/ssdFaceDetector.js';
+import { SsrNetAgeGender } from './models/ssrNetAgeGender.js';
+import { UlfdFaceDetector } from './models/ulfdFaceDetector.js';
 
-/** Manifest names of the face models. */
+/** The model choices of the face branch (the `faces:` settings that pick models). */
+export type FaceModelChoices = Pick<
+  FacesConfig,
+  | 'detector'
+  | 'landmarks'
+  | 'embedding'
+  | 'embeddingForm'
+  | 'ageGender'
+  | 'expression'
+  | 'attributes'
+>;
+
+/** Manifest names of the face models, by stage and choice. */
 export const FACE_MODEL_NAMES = {
-  detector: 'face_detector',
-  landmarks: 'face_landmarks',
-  embedding: 'face_embedding',
-  age: 'face_age',
-  gender: 'face_gender',
+  detector: { ulfd: 'face_detector', ssd_mobilenetv1: 'face_detector_ssd' },
+  landmarks: { faceapi: 'face_landmarks_faceapi', faceplugin: 'face_landmarks' },
+  embedding: { faceapi: 'face_embedding_faceapi', mobilefacenet: 'face_embedding' },
+  ageGender: { faceapi: ['face_age_gender_faceapi'], ssrnet: ['face_age', 'face_gender'] },
+  expression: 'face_expression_faceapi',
 } as const;
 
 /** Which embedding model made an embedding: recorded in galleries so they are never mixed. */
 export interface EmbeddingModelId {
-  /** Manifest name, e.g. 'face_embedding' (its 'int8' and 'float' files differ by sha256). */
+  /** Manifest name, e.g. 'face_embedding_faceapi'. */
   readonly name: string;
   /** sha256 of the prepared model file. */
   readonly sha256: string;
-  /** Embedding dimension (512). */
+  /** Embedding dimension (128 for face-api's, 512 for MobileFaceNet). */
   readonly dimension: number;
 }
 
-/** Dimension of the MobileFaceNet embedding; checked against the model at load. */
-export const EMBEDDING_DIMENSION = 512;
+const DIMENSIONS = { faceapi: 128, mobilefacenet: 512 } as const;
+
+/** A model the branch loads: manifest name, output role, licence (for doctor and the README). */
+export interface SelectedFaceModel {
+  readonly stage: 'detector' | 'landmarks' | 'embedding' | 'age_gender' | 'expression';
+  readonly name: string;
+  readonly role: string;
+  readonly licence: string;
+}
+
+/** The manifest models the choices select, in load order, with their licences. */
+export function selectedFaceModels(
+  choices: FaceModelChoices,
+  manifest: ModelManifest,
+): SelectedFaceModel[] {
+  const pick = (
+    stage: SelectedFaceModel['stage'],
+    name: string,
+    role = 'onnx',
+  ): SelectedFaceModel => ({
+    stage,
+    name,
+    role,
+    licence: modelEntry(manifest, name).licence,
+  });
+  const list = [
+    pick('detector', FACE_MODEL_NAMES.detector[choices.detector]),
+    pick('landmarks', FACE_MODEL_NAMES.landmarks[choices.landmarks]),
+    pick('embedding', FACE_MODEL_NAMES.embedding[choices.embedding], embeddingRole(choices)),
+  ];
+  if (choices.attributes) {
+    for (const name of FACE_MODEL_NAMES.ageGender[choices.ageGender]) {
+      list.push(pick('age_gender', name));
+    }
+  }
+  if (choices.expression) list.push(pick('expression', FACE_MODEL_NAMES.expression));
+  return list;
+}
+
+/** MobileFaceNet has an 'int8' and a float ('onnx') file; the others one 'onnx' file. */
+function embeddingRole(choices: Pick<FacesConfig, 'embedding' | 'embeddingForm'>): string {
+  return choices.embedding === 'mobilefacenet' && choices.embeddingForm === 'int8'
+    ? 'int8'
+    : 'onnx';
+}
 
 /**
  * The embedding model's identity from the manifest alone (no model is loaded): what `faces list`
  * and `faces remove` need to open a gallery.
  */
-export function embeddingModelId(modelsDir: string, form: EmbeddingForm): EmbeddingModelId {
-  const name = FACE_MODEL_NAMES.embedding;
+export function embeddingModelId(
+  modelsDir: string,
+  choices: Pick<FacesConfig, 'embedding' | 'embeddingForm'>,
+): EmbeddingModelId {
+  const name = FACE_MODEL_NAMES.embedding[choices.embedding];
   const prepared = preparedFile(
     modelEntry(loadManifest(modelsDir), name),
-    fileRole('embedding', form),
+    embeddingRole(choices),
     name,
   );
-  return { name, sha256: prepared.sha256, dimension: EMBEDDING_DIMENSION };
-}
-
-/** The manifest output role of a model's file: the embedding has 'int8' and 'onnx' (float). */
-function fileRole(role: Role, form: EmbeddingForm): string {
-  return role === 'embedding' && form === 'int8' ? 'int8' : 'onnx';
+  return { name, sha256: prepared.sha256, dimension: DIMENSIONS[choices.embedding] };
 }
 
 /** Options of {@link FaceModels.load}. */
 export interface FaceModelsOptions {
   /** Folder with manifest.json and the prepared models. */
   readonly modelsDir: string;
+  readonly choices: FaceModelChoices;
   /**
-   * Intra-op threads of the embedding model (the only heavy one; the others run on 1 thread).
-   * Default: ModelSession's default (all cores).
+   * Intra-op threads of the heavy models (the embedding, and the SSD detector when selected);
+   * the small ones run on 1 thread. Default: ModelSession's default (all cores).
    */
   readonly threads?: number;
-  /** Load the age and gender models. Default true. */
-  readonly attributes?: boolean;
-  /** Which MobileFaceNet file: 'int8' (default) or 'float'. */
-  readonly embeddingForm?: EmbeddingForm;
 }
 
-type Role = keyof typeof FACE_MODEL_NAMES;
-
-/** Input and output names each model must have, checked once at load. */
-const EXPECTED: Record<Role, { input: string; outputs: readonly string[] }> = {
-  detector: { input: 'input', outputs: ['scores', 'boxes'] },
-  landmarks: { input: 'input', outputs: ['output'] },
-  embedding: { input: 'input', outputs: ['output'] },
-  age: {
-    input: 'input',
-    outputs: ['prob_stage_1', 'stage1_delta_k', 'index_offset_stage1'],
-  },
-  gender: {
-    input: 'input',
-    outputs: ['prob_stage_1', 'stage1_delta_k', 'index_offset_stage1'],
-  },
+/** Input and output names each manifest model must have, checked once at load. */
+const EXPECTED: Record<string, readonly string[]> = {
+  face_detector: ['input', 'scores', 'boxes'],
+  face_detector_ssd: ['input', 'scores', 'boxes'],
+  face_landmarks: ['input', 'output'],
+  face_landmarks_faceapi: ['input', 'landmarks'],
+  face_embedding: ['input', 'output'],
+  face_embedding_faceapi: ['input', 'embedding'],
+  face_age: ['input', 'prob_stage_1', 'stage1_delta_k', 'index_offset_stage1'],
+  face_gender: ['input', 'prob_stage_1', 'stage1_delta_k', 'index_offset_stage1'],
+  face_age_gender_faceapi: ['input', 'age', 'gender'],
+  face_expression_faceapi: ['input', 'expressions'],
 };
 
 /**
- * The five ONNX sessions of the face branch, verified by sha256 against the manifest and
- * checked for their input and output names at load. Owns the sessions: close() when done.
+ * The sessions of the face branch, as the config selects them, verified by sha256 against the
+ * manifest and checked for their tensors at load, behind one interface per stage. Owns the
+ * sessions: close() when done.
  */
 export class FaceModels {
   private closed = false;
 
   private constructor(
-    readonly detector: ModelSession,
-    readonly landmarks: ModelSession,
-    readonly embedding: ModelSession,
-    readonly age: ModelSession | undefined,
-    readonly gender: ModelSession | undefined,
+    private readonly sessions: readonly ModelSession[],
+    readonly detector: FaceDetectorModel,
+    readonly landmarks: FaceLandmarkModel,
+    readonly embedding: FaceEmbeddingModel,
+    readonly ageGender: FaceAgeGenderModel | undefined,
+    readonly expression: FaceExpressionModel | undefined,
     readonly embeddingModel: EmbeddingModelId,
+    readonly selected: readonly SelectedFaceModel[],
   ) {}
 
   /**
-   * Loads the prepared face models. A missing or corrupt file is a ModelError naming the file
-   * and `mobilenet-ros models prepare`; a model without the expected tensors is MODEL_UNSUPPORTED.
+   * Loads the selected models. A missing or corrupt file is a ModelError naming the file and
+   * `mobilenet-ros models prepare`; a model without the expected tensors is MODEL_UNSUPPORTED.
    */
   static async load(options: FaceModelsOptions): Promise<FaceModels> {
     const manifest = loadManifest(options.modelsDir);
-    const roles: Role[] = ['detector', 'landmarks', 'embedding'];
-    if (options.attributes ?? true) roles.push('age', 'gender');
-    const sessions = new Map<Role, ModelSession>();
-    const embeddingForm = options.embeddingForm ?? 'int8';
+    const { choices } = options;
+    const selected = selectedFaceModels(choices, manifest);
+    const sessions = new Map<string, ModelSession>();
     let embeddingSha = '';
     try {
-      for (const role of roles) {
-        const name = FACE_MODEL_NAMES[role];
-        const prepared = preparedFile(
-          modelEntry(manifest, name),
-          fileRole(role, embeddingForm),
-          name,
-        );
+      for (const model of selected) {
+        const prepared = preparedFile(modelEntry(manifest, model.name), model.role, model.name);
         const bytes = await readVerified(options.modelsDir, prepared);
-        if (role === 'embedding') embeddingSha = prepared.sha256;
-        // Only MobileFaceNet gets a thread pool. The other four take 0.3-4 ms each, and ONNX
-        // Runtime's pool threads spin for a while after each run: with five sessions on two
-        // cores, the spinning of one stole the CPU of the next (measured, 5 faces: 181 ms for
-        // all five with 2 threads, 79 ms with 2 for the embedding and 1 for the rest).
-        const threads = role === 'embedding' ? options.threads : 1;
+        if (model.stage === 'embedding') embeddingSha = prepared.sha256;
         const session = await ModelSession.fromBytes(bytes, {
-          label: `${name} (${prepared.file})`,
-          ...(threads === undefined ? {} : { intraOpThreads: threads }),
-          // Five models run back to back per frame: idle threads must not spin over the next one.
-          spinWait: false,
-          // The float MobileFaceNet is faster without the NCHWc layout pass (measured: 11-14 vs
-          // 13-15 ms), the int8 one with it (6.3-6.6 vs 7.2-7.7 ms; 5 faces 32 vs 41 ms).
-          ...(role === 'embedding' && embeddingForm === 'float'
-            ? { graphOptimization: 'extended' as const }
-            : {}),
+          label: `${model.name} (${prepared.file})`,
+          ...sessionOptions(model, choices, options.threads),
         });
-        sessions.set(role, session);
-        checkTensors(session, role, name);
+        sessions.set(model.name, session);
+        checkTensors(session, model.name);
       }
     } catch (error) {
       await Promise.all([...sessions.values()].map((s) => s.close()));
       throw error;
     }
-    const get = (role: Role): ModelSession => sessions.get(role)!;
-    const dimension = get('embedding').outputs[0]?.dims[1];
-    if (dimension !== EMBEDDING_DIMENSION) {
-      await Promise.all([...sessions.values()].map((s) => s.close()));
-      throw new ModelError(
-        'MODEL_UNSUPPORTED',
-        `${FACE_MODEL_NAMES.embedding}: embedding dimension ${String(dimension)}, expected ${EMBEDDING_DIMENSION}. ` +
-          'Run `mobilenet-ros models prepare --force` to rebuild it.',
-      );
-    }
+    const get = (name: string): ModelSession => sessions.get(name)!;
+    const detector =
+      choices.detector === 'ulfd'
+        ? new UlfdFaceDetector(get(FACE_MODEL_NAMES.detector.ulfd))
+        : new SsdFaceDetector(get(FACE_MODEL_NAMES.detector.ssd_mobilenetv1));
+    const landmarks =
+      choices.landmarks === 'faceapi'
+        ? new FaceApiLandmarks(get(FACE_MODEL_NAMES.landmarks.faceapi))
+        : new FacepluginLandmarks(get(FACE_MODEL_NAMES.landmarks.faceplugin));
+    const embedding =
+      choices.embedding === 'faceapi'
+        ? new FaceApiEmbedding(get(FACE_MODEL_NAMES.embedding.faceapi))
+        : new MobileFaceNetEmbedding(get(FACE_MODEL_NAMES.embedding.mobilefacenet));
+    const ageGender = !choices.attributes
+      ? undefined
+      : choices.ageGender === 'faceapi'
+        ? new FaceApiAgeGender(get('face_age_gender_faceapi'))
+        : new SsrNetAgeGender(get('face_age'), get('face_gender'));
+    const expression = choices.expression
+      ? new FaceApiExpressions(get(FACE_MODEL_NAMES.expression))
+      : undefined;
+    const embeddingName = FACE_MODEL_NAMES.embedding[choices.embedding];
     return new FaceModels(
-      get('detector'),
-      get('landmarks'),
-      get('embedding'),
-      sessions.get('age'),
-      sessions.get('gender'),
-      {
-        name: FACE_MODEL_NAMES.embedding,
-        sha256: embeddingSha,
-        dimension,
-      },
+      [...sessions.values()],
+      detector,
+      landmarks,
+      embedding,
+      ageGender,
+      expression,
+      { name: embeddingName, sha256: embeddingSha, dimension: embedding.dimension },
+      selected,
     );
   }
 
@@ -165,20 +223,40 @@ export class FaceModels {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const sessions = [this.detector, this.landmarks, this.embedding, this.age, this.gender].filter(
-      (s): s is ModelSession => s !== undefined,
-    );
-    await Promise.all(sessions.map((s) => s.close()));
+    await Promise.all(this.sessions.map((s) => s.close()));
   }
 }
 
-function checkTensors(session: ModelSession, role: Role, name: string): void {
-  const expected = EXPECTED[role];
+function sessionOptions(
+  model: SelectedFaceModel,
+  choices: FaceModelChoices,
+  threads: number | undefined,
+): Omit<ModelSessionOptions, 'label'> {
+  // Only the heavy models get a thread pool. The small ones take 0.3-4 ms each, and ONNX
+  // Runtime's pool threads spin for a while after each run: with five sessions on two cores, the
+  // spinning of one stole the CPU of the next (measured, 5 faces: 181 ms for all five with 2
+  // threads, 79 ms with 2 for the embedding and 1 for the rest).
+  const heavy =
+    model.stage === 'embedding' ||
+    (model.stage === 'detector' && choices.detector === 'ssd_mobilenetv1');
+  const poolThreads = heavy ? threads : 1;
+  return {
+    ...(poolThreads === undefined ? {} : { intraOpThreads: poolThreads }),
+    // Several models run back to back per frame: idle threads must not spin over the next one.
+    spinWait: false,
+    // The float MobileFaceNet is faster without the NCHWc layout pass (measured: 11-14 vs 13-15
+    // ms), the int8 one with it (6.3-6.6 vs 7.2-7.7 ms; 5 faces 32 vs 41 ms).
+    ...(model.name === FACE_MODEL_NAMES.embedding.mobilefacenet && model.role === 'onnx'
+      ? { graphOptimization: 'extended' as const }
+      : {}),
+  };
+}
+
+function checkTensors(session: ModelSession, name: string): void {
+  const expected = EXPECTED[name] ?? [];
   const inputs = session.inputs.map((t) => t.name);
   const outputs = session.outputs.map((t) => t.name);
-  const missing = [expected.input, ...expected.outputs].filter(
-    (n) => !inputs.includes(n) && !outputs.includes(n),
-  );
+  const missing = expected.filter((n) => !inputs.includes(n) && !outputs.includes(n));
   if (missing.length > 0) {
     throw new ModelError(
       'MODEL_UNSUPPORTED',

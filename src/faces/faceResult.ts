@@ -1,5 +1,6 @@
 import type { Box } from '../postprocess/box.js';
 import type { Point } from '../image/modelInputTransform.js';
+import type { FaceExpression } from '../models/tfjs/faceApiExpression.js';
 
 /**
  * The five alignment points in source pixels, in this order: the eye on the image's left (the
@@ -8,7 +9,7 @@ import type { Point } from '../image/modelInputTransform.js';
  */
 export type FiveLandmarks = readonly [Point, Point, Point, Point, Point];
 
-/** Gender as SSR-Net estimates it ('unknown' when attributes are off); weak, see FaceResult.genderScore. */
+/** Gender as the age/gender model estimates it ('unknown' when attributes are off); weak, see FaceResult.genderScore. */
 export type Gender = 'female' | 'male' | 'unknown';
 
 /** One face found in a frame: plain data, no native handles. */
@@ -46,6 +47,12 @@ export interface FaceResult {
    * weak (wrong on some clear faces in our tests): treat it as a hint, not a fact.
    */
   readonly genderScore: number;
+  /** The most likely facial expression; absent when expressions are off. */
+  readonly expression?: FaceExpression;
+  /** Its probability in [0, 1]; present with `expression`. */
+  readonly expressionScore?: number;
+  /** The probability of each of FACE_EXPRESSIONS, in that order; present with `expression`. */
+  readonly expressions?: Float32Array;
 }
 
 /** Milliseconds spent in each stage of the face branch for one frame. */
@@ -54,12 +61,12 @@ export interface FaceTimings {
   detectMs: number;
   /** 68-point landmarks for all faces (crops, one batched run, 68 -> 5). */
   landmarksMs: number;
-  /** Similarity transforms and 112x112 warps. */
-  alignMs: number;
-  /** MobileFaceNet, all faces in one batch, and L2 normalisation. */
+  /** The embedding: each face's crop or alignment warp, one batched run, L2 normalisation. */
   embeddingMs: number;
   /** Age and gender (crops, one batched run per model). */
   attributesMs: number;
+  /** Facial expression (one batched run; shares the crops of the landmarks). */
+  expressionMs: number;
   /** Gallery matching. */
   matchMs: number;
   /** Number of faces processed. */
@@ -75,9 +82,9 @@ export function emptyFaceTimings(): FaceTimings {
   return {
     detectMs: 0,
     landmarksMs: 0,
-    alignMs: 0,
     embeddingMs: 0,
     attributesMs: 0,
+    expressionMs: 0,
     matchMs: 0,
     faces: 0,
     regions: 0,

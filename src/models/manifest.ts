@@ -24,7 +24,12 @@ export interface PreparedFile {
 }
 
 export interface ModelEntry {
-  readonly recipe: 'tflite-ssd' | 'onnx-copy' | 'onnx-cpu-rewrite';
+  readonly recipe: 'tflite-ssd' | 'onnx-copy' | 'onnx-cpu-rewrite' | 'tfjs-face-api';
+  /**
+   * With 'tfjs-face-api': which of face-api's networks the weight manifest holds (our own
+   * architecture code builds the ONNX graph; see src/models/tfjs/faceApiModels.ts).
+   */
+  readonly architecture?: string;
   readonly description: string;
   readonly licence: string;
   readonly sources: Readonly<Record<string, SourceFile>>;

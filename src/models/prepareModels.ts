@@ -9,6 +9,8 @@ import { rewriteOnnxForCpu } from './onnx/rewriteOnnxForCpu.js';
 import { serializeSsdSpec } from './ssdModelSpec.js';
 import { parseTflite } from './tflite/tfliteModel.js';
 import { convertSsdTflite } from './tflite/tfliteToOnnx.js';
+import { buildFaceApiModel } from './tfjs/faceApiModels.js';
+import { TfjsWeights } from './tfjs/tfjsWeights.js';
 import { readChecked, sha256 } from './verifiedFile.js';
 import { readZipEntry } from './zipEntry.js';
 
@@ -180,6 +182,23 @@ function runRecipe(
     }
     case 'onnx-copy':
       return new Map([...sources.entries()]);
+    case 'tfjs-face-api': {
+      // Sources: the weight manifest and its one shard ('weights').
+      const shardName = path.posix.basename(entry.sources.weights?.path ?? '');
+      const weights = TfjsWeights.parse(
+        source('manifest'),
+        (shard) => {
+          if (shard !== shardName)
+            throw new ModelError(
+              'MODEL_CORRUPT',
+              `${name}: the weight manifest names shard '${shard}', the model entry provides '${shardName}'`,
+            );
+          return source('weights');
+        },
+        `${name} (TF.js weights)`,
+      );
+      return new Map([['onnx', buildFaceApiModel(entry.architecture, weights, name)]]);
+    }
     case 'onnx-cpu-rewrite': {
       // Each source ONNX file becomes the output of the same role (see rewriteOnnxForCpu).
       const outputs = new Map<string, Uint8Array>(

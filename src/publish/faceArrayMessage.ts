@@ -3,6 +3,7 @@ import type { Header, ObjectHypothesis } from '../messages/types.js';
 import type { EmbeddingModelId } from '../faces/faceModels.js';
 import type { FaceArrayMessage, FaceMessage } from '../faces/faceMessages.js';
 import type { FaceResult } from '../faces/faceResult.js';
+import { FACE_EXPRESSIONS } from '../models/tfjs/faceApiExpression.js';
 
 /** Options of {@link faceArrayMessage}. */
 export interface FaceArrayOptions {
@@ -21,7 +22,8 @@ export function embeddingModelTag(model: EmbeddingModelId): string {
  * Builds mobilenet_ros/msg/FaceArray from the faces of one frame. The header is the frame's,
  * unchanged, in the array and in every face. Attributes: "age" (score = years) when known, then
  * "female" or "male" (score = probability) when known. track_id is the face's person track ('' when
- * none); frame_identity(_score) this frame's own match (identity's when the face is on no track).
+ * none); frame_identity(_score) this frame's own match (identity's when the face is on no track);
+ * expression, expression_score and the seven expressions' probabilities when expressions are on.
  */
 export function faceArrayMessage(
   header: Header,
@@ -44,8 +46,17 @@ export function faceArrayMessage(
       track_id: f.trackId ?? '',
       frame_identity: f.frameIdentity ?? f.identity,
       frame_identity_score: f.frameIdentityScore ?? f.identityScore,
+      expression: f.expression ?? '',
+      expression_score: f.expressionScore ?? 0,
+      expressions: expressions(f),
     })),
   };
+}
+
+function expressions(f: FaceResult): ObjectHypothesis[] {
+  const p = f.expressions;
+  if (p === undefined) return [];
+  return FACE_EXPRESSIONS.map((name, i) => ({ class_id: name, score: p[i] ?? 0 }));
 }
 
 function attributes(f: FaceResult): ObjectHypothesis[] {

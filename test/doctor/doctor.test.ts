@@ -34,7 +34,11 @@ describe('doctor', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reports onnxruntime, OpenCV, ROS, the model files and a timing, and passes without ROS', async () => {
-    const config = parseConfig({ models_dir: dir, inference: { threads: 1 } });
+    const config = parseConfig({
+      models_dir: dir,
+      faces: { enabled: false },
+      inference: { threads: 1 },
+    });
     const result = await runDoctor({
       config,
       providers: parseProvidersConfig({}, { threads: 1 }),
@@ -78,9 +82,36 @@ describe('doctor', () => {
     assert.match(result.text, /ready, with \d+ warning\(s\)\n$/);
   });
 
+  it('names the licence of every model the config runs, and warns for one of unknown licence', async () => {
+    const config = parseConfig({
+      models_dir: dir,
+      faces: { embedding: 'mobilefacenet', age_gender: 'ssrnet' },
+    });
+    const result = await runDoctor({
+      config,
+      providers: parseProvidersConfig({}, { threads: 1 }),
+      runs: 0,
+      env: {},
+    });
+    const section = result.text.split('licences of the selected models\n')[1]!.split('\n\n')[0]!;
+    assert.match(section, /ok {4}detector: coco_detector: Apache-2\.0/);
+    assert.match(section, /ok {4}detector: face_detector: MIT/);
+    assert.match(section, /ok {4}landmarks: face_landmarks_faceapi: MIT/);
+    assert.match(
+      section,
+      /warn {2}embedding: face_embedding: unknown .*\n {8}-> selected in the config/,
+    );
+    assert.match(section, /warn {2}age_gender: face_age: unknown/);
+    assert.match(section, /warn {2}age_gender: face_gender: unknown/);
+    assert.match(section, /ok {4}expression: face_expression_faceapi: MIT/);
+    // The face models are not in this folder: the config needs them, so doctor fails.
+    assert.match(result.text, /fail {2}face_embedding int8: .* missing \(the config needs it\)/);
+    assert.equal(result.exitStatus, 1);
+  });
+
   it('fails, saying what to run, when a model the config needs is missing', async () => {
     fs.rmSync(path.join(dir, 'coco_ssd_mobilenet_v2.qdq.onnx'));
-    const config = parseConfig({ models_dir: dir });
+    const config = parseConfig({ models_dir: dir, faces: { enabled: false } });
     const result = await runDoctor({
       config,
       providers: parseProvidersConfig({}, { threads: 1 }),
@@ -97,7 +128,7 @@ describe('doctor', () => {
 
   it('warns when a model runs on a fallback provider, with the reason', async function () {
     if (unavailableReason('cuda') === undefined) this.skip();
-    const config = parseConfig({ models_dir: dir });
+    const config = parseConfig({ models_dir: dir, faces: { enabled: false } });
     const providers = parseProvidersConfig(
       { provider: ['cuda', 'cpu'], cpu: { threads: 1 } },
       { threads: 1 },
@@ -113,7 +144,7 @@ describe('doctor', () => {
 
   it('fails when a model can run on no provider of its chain', async function () {
     if (unavailableReason('cuda') === undefined) this.skip();
-    const config = parseConfig({ models_dir: dir });
+    const config = parseConfig({ models_dir: dir, faces: { enabled: false } });
     const providers = parseProvidersConfig(
       { models: { coco_detector: { provider: 'cuda' } } },
       { threads: 1 },
@@ -127,7 +158,7 @@ describe('doctor', () => {
   });
 
   it('checks rclnodejs only where ROS 2 is sourced, and fails when it does not load', async () => {
-    const config = parseConfig({ models_dir: dir });
+    const config = parseConfig({ models_dir: dir, faces: { enabled: false } });
     const providers = parseProvidersConfig({}, { threads: 1 });
     let loads = 0;
     const unsourced = await runDoctor({
@@ -173,7 +204,11 @@ describe('doctor', () => {
   });
 
   it('warns when TensorRT int8 is configured for the detector', async () => {
-    const config = parseConfig({ models_dir: dir, detector: { model_form: 'float' } });
+    const config = parseConfig({
+      models_dir: dir,
+      faces: { enabled: false },
+      detector: { model_form: 'float' },
+    });
     const providers = parseProvidersConfig(
       { provider: ['tensorrt', 'cpu'], tensorrt: { int8: true } },
       { threads: 1 },

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { FACE_EXPRESSIONS } from '../../src/models/tfjs/faceApiExpression.js';
 import type { ObjectDetection } from '../../src/detection/objectDetection.js';
 import { emptyFaceTimings, type FaceResult } from '../../src/faces/faceResult.js';
 import type { FaceStage } from '../../src/faces/faceStage.js';
@@ -28,7 +29,7 @@ function inside(p: { x: number; y: number }, b: Box, margin: number): boolean {
 
 /** Structural checks every face must pass. */
 function checkFace(face: FaceResult, where: string): void {
-  assert.equal(face.embedding.length, 512, `${where}: embedding dimension`);
+  assert.equal(face.embedding.length, 128, `${where}: embedding dimension (face-api's model)`);
   const norm = Math.hypot(...face.embedding);
   assert.ok(Math.abs(norm - 1) < 1e-4, `${where}: embedding norm ${norm}`);
   assert.ok(face.score >= 0.7 && face.score <= 1, `${where}: score ${face.score}`);
@@ -53,6 +54,12 @@ function checkFace(face: FaceResult, where: string): void {
   assert.ok(face.genderScore >= 0.5 && face.genderScore <= 1);
   assert.equal(face.identity, '');
   assert.equal(face.identityScore, 0);
+  // Expression: one of the seven, its probability the largest, the seven summing to 1.
+  const p = face.expressions!;
+  assert.equal(p.length, FACE_EXPRESSIONS.length, `${where}: expressions`);
+  assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-4, `${where}: expressions sum`);
+  assert.equal(face.expression, FACE_EXPRESSIONS[p.indexOf(Math.max(...p))]);
+  assert.equal(face.expressionScore, Math.max(...p));
 }
 
 describe('FaceStage on real photos', function () {
@@ -83,9 +90,9 @@ describe('FaceStage on real photos', function () {
         for (const key of [
           'detectMs',
           'landmarksMs',
-          'alignMs',
           'embeddingMs',
           'attributesMs',
+          'expressionMs',
         ] as const)
           assert.ok(timings[key] > 0, key);
       } finally {

@@ -74,9 +74,6 @@ export async function createTestStage(config: Partial<FacesConfig> = {}): Promis
     modelsDir,
     config: full,
     threads: 2,
-    gallery: FaceGallery.empty(
-      '/nonexistent/gallery.json',
-      embeddingModelId(modelsDir, full.embeddingForm),
-    ),
+    gallery: FaceGallery.empty('/nonexistent/gallery.json', embeddingModelId(modelsDir, full)),
   });
 }

@@ -36,6 +36,11 @@ describe('parseFacesConfig', function () {
         match_threshold: 0.55,
         publish_embeddings: false,
         embedding_form: 'float',
+        expression: false,
+        detector: 'ssd_mobilenetv1',
+        landmarks: 'faceplugin',
+        embedding: 'mobilefacenet',
+        age_gender: 'ssrnet',
       },
       'cfg.yaml',
       '/etc/robot',
@@ -51,6 +56,11 @@ describe('parseFacesConfig', function () {
       matchThreshold: 0.55,
       publishEmbeddings: false,
       embeddingForm: 'float',
+      expression: false,
+      detector: 'ssd_mobilenetv1',
+      landmarks: 'faceplugin',
+      embedding: 'mobilefacenet',
+      ageGender: 'ssrnet',
     });
   });
 

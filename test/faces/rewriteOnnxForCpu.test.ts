@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { alignmentMatrix } from '../../src/faces/faceAlignment.js';
 import { faceCrop } from '../../src/faces/cropBox.js';
-import { FACE_MODEL_NAMES } from '../../src/faces/faceModels.js';
 import { writePlanar } from '../../src/faces/planarTensor.js';
 import { regionMapping, warpMatrix } from '../../src/faces/regionMapping.js';
 import type { FrameImage } from '../../src/image/frameImage.js';
@@ -17,6 +16,14 @@ import { sha256 } from '../../src/models/verifiedFile.js';
 import { modelsDir } from '../support/paths.js';
 import { faceBoxes, photo } from './faceTestSupport.js';
 
+/** The faceplugin models this recipe prepares, by role. */
+const FACE_MODEL_NAMES = {
+  detector: 'face_detector',
+  landmarks: 'face_landmarks',
+  embedding: 'face_embedding',
+  age: 'face_age',
+  gender: 'face_gender',
+} as const;
 type Role = keyof typeof FACE_MODEL_NAMES;
 
 /** Denormal float32 weights counted in each shipped model (see DESIGN.md and models/NOTICE.md). */

@@ -29,7 +29,14 @@ export const CALIBRATION_SAMPLES = [1, 2, 3, 4] as const;
 
 /** The aligned embedding inputs (1 x 3 x 112 x 112 each) of the faces of the given face-api samples, and their mirror images. */
 export async function calibrationFaces(samples: readonly number[]): Promise<Float32Array[]> {
-  const stage = await createTestStage({ embeddingForm: 'float', attributes: false });
+  // The models the committed table was measured with: faceplugin landmarks, float MobileFaceNet.
+  const stage = await createTestStage({
+    embedding: 'mobilefacenet',
+    landmarks: 'faceplugin',
+    embeddingForm: 'float',
+    attributes: false,
+    expression: false,
+  });
   const faces: Float32Array[] = [];
   const plane = ALIGNED_FACE_SIZE * ALIGNED_FACE_SIZE;
   try {
