@@ -116,7 +116,7 @@ describe('replay', function () {
       assert.deepEqual(message.header, (images[i]?.message as { header: Header }).header);
       if (images[i]?.topic === sampleTopics.raw) {
         assert.equal(message.faces.length, 1);
-        assert.equal(message.faces[0]?.embedding.length, 512);
+        assert.equal(message.faces[0]?.embedding.length, 128);
       }
     }
     assert.equal(result.filter((m) => m.topic === '/faces/detections').length, images.length);

@@ -59,7 +59,15 @@ describeRos('the node’s topics', function () {
     const withFace = faces.filter((m) => (m as { faces: unknown[] }).faces.length > 0);
     assert.ok(withFace.length >= 20, `the astronaut's face in most frames: ${withFace.length}/30`);
     const face = (withFace[0] as { faces: Record<string, unknown>[] }).faces[0] ?? {};
-    assert.equal((face.embedding as { len: number }).len, 512, 'a 512-d embedding');
+    assert.equal((face.embedding as { len: number }).len, 128, "face-api's 128-d embedding");
+    // Face.msg's appended fields arrive through rosidl: the astronaut smiles.
+    assert.equal(face.expression, 'happy');
+    assert.ok((face.expression_score as number) > 0.5);
+    const expressions = face.expressions as { class_id: string; score: number }[];
+    assert.deepEqual(
+      expressions.map((e) => e.class_id),
+      ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised'],
+    );
     assert.ok((face.score as number) > 0.7);
     assert.equal((face.landmarks as unknown[]).length, 5);
     assert.equal((face.header as Header).frame_id, 'front_camera_optical_frame');
