@@ -9,7 +9,7 @@ import { embeddingModelId } from '../faces/faceModels.js';
 /** Options of {@link runFaceBench}. */
 export interface FaceBenchOptions {
   readonly modelsDir: string;
-  /** Intra-op threads of the embedding model (the others use 1). Default: all cores. */
+  /** Intra-op threads of each face model. Default: all cores. */
   readonly threads?: number;
   /** Face settings (thresholds, attributes, embedding form); the region is always the whole frame. Default: the defaults. */
   readonly config?: FacesConfig;
@@ -51,7 +51,7 @@ export async function runFaceBench(options: FaceBenchOptions): Promise<FaceBench
   const rows: FaceBenchRow[] = [];
   try {
     log(
-      `face branch, median of ${iterations} runs per frame, ${options.threads ?? 'all'} thread(s) for the embedding model (ms); models: ${stage.selectedModels.map((m) => `${m.stage} ${m.name}${m.role === 'onnx' ? '' : ` (${m.role})`}`).join(', ')}`,
+      `face branch, median of ${iterations} runs per frame, ${options.threads ?? 'all'} thread(s) per model (ms); models: ${stage.selectedModels.map((m) => `${m.stage} ${m.name}${m.role === 'onnx' ? '' : ` (${m.role})`}`).join(', ')}`,
     );
     log(
       [

@@ -119,10 +119,7 @@ export interface FaceModelsOptions {
   /** Folder with manifest.json and the prepared models. */
   readonly modelsDir: string;
   readonly choices: FaceModelChoices;
-  /**
-   * Intra-op threads of the heavy models (the embedding, and the SSD detector when selected);
-   * the small ones run on 1 thread. Default: ModelSession's default (all cores).
-   */
+  /** Intra-op threads of every face model. Default: ModelSession's default (all cores). */
   readonly threads?: number;
 }
 
@@ -176,7 +173,7 @@ export class FaceModels {
         if (model.stage === 'embedding') embeddingSha = prepared.sha256;
         const session = await ModelSession.fromBytes(bytes, {
           label: `${model.name} (${prepared.file})`,
-          ...sessionOptions(model, choices, options.threads),
+          ...sessionOptions(model, options.threads),
         });
         sessions.set(model.name, session);
         checkTensors(session, model.name);
@@ -229,19 +226,14 @@ export class FaceModels {
 
 function sessionOptions(
   model: SelectedFaceModel,
-  choices: FaceModelChoices,
   threads: number | undefined,
 ): Omit<ModelSessionOptions, 'label'> {
-  // Only the heavy models get a thread pool. The small ones take 0.3-4 ms each, and ONNX
-  // Runtime's pool threads spin for a while after each run: with five sessions on two cores, the
-  // spinning of one stole the CPU of the next (measured, 5 faces: 181 ms for all five with 2
-  // threads, 79 ms with 2 for the embedding and 1 for the rest).
-  const heavy =
-    model.stage === 'embedding' ||
-    (model.stage === 'detector' && choices.detector === 'ssd_mobilenetv1');
-  const poolThreads = heavy ? threads : 1;
   return {
-    ...(poolThreads === undefined ? {} : { intraOpThreads: poolThreads }),
+    // Every model gets the pool. Session 6 gave it to the embedding alone, because pool threads
+    // that spin after a run stole the next model's CPU; they do not spin here (below). Measured
+    // with face-api's models, 2 threads, bench --faces: 7.0-7.2 ms per face on 13 faces with all
+    // models on 2 threads, 7.6-7.8 with only the embedding; 7.7-7.9 and 8.0-8.3 on 5 faces.
+    ...(threads === undefined ? {} : { intraOpThreads: threads }),
     // Several models run back to back per frame: idle threads must not spin over the next one.
     spinWait: false,
     // The float MobileFaceNet is faster without the NCHWc layout pass (measured: 11-14 vs 13-15

@@ -15,7 +15,7 @@ export interface FaceStageOptions {
   /** Folder with manifest.json and the prepared models. */
   readonly modelsDir: string;
   readonly config: FacesConfig;
-  /** Intra-op threads of the embedding model (the others use 1). Default: all cores. */
+  /** Intra-op threads of each face model. Default: all cores. */
   readonly threads?: number;
   /**
    * The gallery to match against. Default: `config.gallery` opened for this embedding model
