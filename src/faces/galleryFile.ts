@@ -97,7 +97,8 @@ export function parseGallery(text: string, file: string, model: EmbeddingModelId
       `face gallery ${file} was made with embedding model ${m.name} (sha256 ${m.sha256.slice(0, 12)}…, ` +
         `${m.dimension}-d); this program uses ${model.name} (sha256 ${model.sha256.slice(0, 12)}…, ` +
         `${model.dimension}-d). Embeddings of different models cannot be compared: enrol the people again ` +
-        'into a new gallery file.',
+        'into a new gallery file, or select the model it was made with (faces.embedding: ' +
+        `${m.name === 'face_embedding' ? 'mobilefacenet, with faces.embedding_form and faces.match_threshold 0.5' : 'faceapi'}).`,
     );
   }
   if (!Array.isArray(raw.people)) throw corrupt('"people" must be a list');

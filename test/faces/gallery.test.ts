@@ -138,7 +138,7 @@ describe('FaceGallery (file format, atomic writes, matching)', function () {
     await assertGalleryError(
       () => FaceGallery.open(file, { ...MODEL, sha256: 'b'.repeat(64) }),
       'GALLERY_MODEL_MISMATCH',
-      /was made with embedding model face_embedding \(sha256 aaaaaaaaaaaa…, 4-d\); this program uses face_embedding \(sha256 bbbbbbbbbbbb…, 4-d\).*enrol the people again/,
+      /was made with embedding model face_embedding \(sha256 aaaaaaaaaaaa…, 4-d\); this program uses face_embedding \(sha256 bbbbbbbbbbbb…, 4-d\).*enrol the people again.*select the model it was made with \(faces\.embedding: mobilefacenet/,
     );
     await assertGalleryError(
       () => FaceGallery.open(file, { ...MODEL, dimension: 512 }),
