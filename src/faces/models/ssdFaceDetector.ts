@@ -14,8 +14,6 @@ import type { DetectRegion, FaceDetectOptions, FaceDetectorModel } from './faceM
  * padded with black at the bottom or right to a square, which is resized to 512x512 RGB 0..255.
  */
 export class SsdFaceDetector implements FaceDetectorModel {
-  private readonly input = new Float32Array(3 * FACE_SSD_MOBILENETV1.inputSize ** 2);
-
   constructor(private readonly session: ModelSession) {}
 
   async detect(
@@ -28,6 +26,9 @@ export class SsdFaceDetector implements FaceDetectorModel {
     const side = Math.max(xmax - xmin, ymax - ymin);
     const square = { xmin, ymin, xmax: xmin + side, ymax: ymin + side };
     const mapping = regionMapping(square, size, size, 'stretch');
+    // One input per call: process() may run for several frames at once, and a run reads its
+    // input after awaiting, so a buffer shared between calls would mix frames.
+    const input = new Float32Array(3 * FACE_SSD_MOBILENETV1.inputSize ** 2);
     const pixels = warpAffine(image, warpMatrix(mapping), {
       width: size,
       height: size,
@@ -35,10 +36,10 @@ export class SsdFaceDetector implements FaceDetectorModel {
       borderValue: 0,
     });
     // Black beyond the region too (a person box inside a larger image): face-api pads with zeros.
-    writePlanar(pixels, 3, [0, 0, 0], [1, 1, 1], this.input, 0);
-    blackOutside(this.input, size, (xmax - xmin) / side, (ymax - ymin) / side);
+    writePlanar(pixels, 3, [0, 0, 0], [1, 1, 1], input, 0);
+    blackOutside(input, size, (xmax - xmin) / side, (ymax - ymin) / side);
     const out = await this.session.run({
-      input: { type: 'float32', data: this.input, dims: [1, 3, size, size] },
+      input: { type: 'float32', data: input, dims: [1, 3, size, size] },
     });
     const found = decodeSsdFaces(
       float32Data(out[FACE_SSD_MOBILENETV1.outputs.scores], 'scores'),

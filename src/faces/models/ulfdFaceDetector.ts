@@ -16,8 +16,6 @@ const BORDER = 127;
  * person box is fitted with its aspect kept; RGB (x-127)/128.
  */
 export class UlfdFaceDetector implements FaceDetectorModel {
-  private readonly input = new Float32Array(3 * ULFD_INPUT.width * ULFD_INPUT.height);
-
   constructor(private readonly session: ModelSession) {}
 
   async detect(
@@ -27,15 +25,18 @@ export class UlfdFaceDetector implements FaceDetectorModel {
   ): Promise<{ box: Box; score: number }[]> {
     const { width: W, height: H } = ULFD_INPUT;
     const mapping = regionMapping(region.box, W, H, region.kind === 'frame' ? 'stretch' : 'fit');
+    // One input per call: process() may run for several frames at once, and a run reads its
+    // input after awaiting, so a buffer shared between calls would mix frames.
+    const input = new Float32Array(3 * ULFD_INPUT.width * ULFD_INPUT.height);
     const pixels = warpAffine(image, warpMatrix(mapping), {
       width: W,
       height: H,
       channels: 'rgb',
       borderValue: BORDER,
     });
-    writePlanar(pixels, 3, [127, 127, 127], [128, 128, 128], this.input, 0);
+    writePlanar(pixels, 3, [127, 127, 127], [128, 128, 128], input, 0);
     const out = await this.session.run({
-      input: { type: 'float32', data: this.input, dims: [1, 3, H, W] },
+      input: { type: 'float32', data: input, dims: [1, 3, H, W] },
     });
     const found = decodeUlfd(
       float32Data(out.scores, 'scores'),
