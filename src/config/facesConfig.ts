@@ -90,10 +90,13 @@ export const FACES_SETTINGS = {
     description: 'faces per frame',
   }),
   attributes: setting({ kind: 'bool', default: true, description: 'estimate age and gender' }),
+  // Off by default: with it the branch costs about 2 ms more per face (face-api's expression net),
+  // 5-8% of the replay frame rate on a crowd with 4 faces a frame; without it the MIT default set
+  // costs what the previous one did (measured with bench --faces; README, Speed).
   expression: setting({
     kind: 'bool',
-    default: true,
-    description: 'estimate the facial expression (face-api model)',
+    default: false,
+    description: 'estimate the facial expression (face-api model, about 2 ms a face)',
   }),
   detector: setting({
     kind: 'choice',

@@ -66,7 +66,7 @@ describe('FaceStage on real photos', function () {
   this.timeout(120_000);
   let stage: FaceStage;
   before(async function () {
-    stage = await createTestStage();
+    stage = await createTestStage({ expression: true });
   });
   after(async function () {
     await stage.close();
@@ -184,6 +184,9 @@ describe('FaceStage on real photos', function () {
         ]) {
           const faces = await personStage.process(image, { persons });
           assert.equal(faces.length, 1);
+          // The default stage: expression off, so the faces carry none.
+          assert.equal(faces[0]!.expression, undefined);
+          assert.equal(faces[0]!.expressions, undefined);
           assert.ok(iou(faces[0]!.box, truth) >= 0.7, `IoU ${iou(faces[0]!.box, truth)}`);
         }
       } finally {

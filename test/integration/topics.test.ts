@@ -38,6 +38,8 @@ describeRos('the node’s topics', function () {
       '--ros-args',
       '-p',
       'cameras.image_topic:=/front_camera/image_raw',
+      '-p',
+      'faces.expression:=true',
     ]);
     await node.waitFor(/active: camera <- \/front_camera\/image_raw /, 60000);
     await sleep(1000); // the labels were published at activation, before anyone listened
