@@ -29,7 +29,7 @@ export interface FaceReplayBenchResult {
   /** Per timed frame of the replay with faces: person detections and faces found. */
   readonly personsPerFrame: number;
   readonly facesPerFrame: number;
-  /** Face-detector canvases per frame (person regions packed several to one). */
+  /** Face-detector runs per frame (person regions that fit one input together share a run). */
   readonly canvasesPerFrame: number;
   readonly frames: number;
   /** Mean time per frame of each face stage in the replay with faces, ms (wall time, overlapping other work). */
@@ -124,7 +124,7 @@ export async function runFaceReplayBench(
 export function formatFaceReplayBench(r: FaceReplayBenchResult): string {
   return [
     `replay of the same pictures, detector only: ${r.detectorOnlyFps.toFixed(1)} fps; with the face branch: ` +
-      `${r.withFacesFps.toFixed(1)} fps (${r.personsPerFrame.toFixed(1)} persons in ${r.canvasesPerFrame.toFixed(1)} face-detector canvases, ` +
+      `${r.withFacesFps.toFixed(1)} fps (${r.personsPerFrame.toFixed(1)} persons in ${r.canvasesPerFrame.toFixed(1)} face-detector runs, ` +
       `${r.facesPerFrame.toFixed(1)} faces per frame, ${r.frames} frames)`,
     `  face branch per frame (mean ms): ${STAGES.map((k) => `${k.replace(/Ms$/, '')} ${r.stageMs[k].toFixed(2)}`).join(', ')}`,
     `with faces / detector only: ${(r.ratio * 100).toFixed(1)}% (target >= 60%); ` +

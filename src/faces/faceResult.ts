@@ -73,7 +73,7 @@ export interface FaceTimings {
   faces: number;
   /** Regions searched for faces (person boxes, or 1 for the whole frame). */
   regions: number;
-  /** Face-detector inputs they took (one per region). */
+  /** Face-detector runs they took (person regions that fit one input together share a run). */
   canvases: number;
 }
 

@@ -9,6 +9,7 @@ import { FaceGallery } from './gallery.js';
 import { fivePointsFrom68 } from './landmarks68.js';
 import { FaceCrops } from './models/faceCrops.js';
 import type { DetectRegion } from './models/faceModelTypes.js';
+import { centreInside, clusterRegions, fittedView } from './regionClusters.js';
 
 /** Options of {@link FaceStage.create}. */
 export interface FaceStageOptions {
@@ -219,35 +220,47 @@ export class FaceStage {
     timings: FaceTimings,
   ): Promise<{ box: Box; score: number }[]> {
     const { width, height } = image;
-    let regions: DetectRegion[];
-    if (mode === 'frame') {
-      regions = [{ box: { xmin: 0, ymin: 0, xmax: width, ymax: height }, kind: 'frame' }];
-    } else {
-      if (persons === undefined) {
-        throw new RangeError(
-          `'persons' must be given when faces.region is 'persons' (the person detections of this frame)`,
-        );
-      }
-      regions = persons
-        .map((p) => expandBox(clampBox(p.box, width, height), PERSON_MARGIN, width, height))
-        .filter((b) => b.xmax - b.xmin >= 1 && b.ymax - b.ymin >= 1)
-        .map((box) => ({ box, kind: 'person' as const }));
-    }
-    // One face-detector run per region (packing regions into shared runs was measured faster
-    // but made V8's garbage collector abort in test processes; see faceResult's canvases).
-    timings.regions = regions.length;
-    timings.canvases = regions.length;
     const detectOptions = {
       scoreThreshold: this.config.scoreThreshold,
       iouThreshold: this.config.iouThreshold,
       maxFaces: this.config.maxFaces,
     };
-    const candidates: { box: Box; score: number }[] = [];
-    for (const region of regions) {
-      candidates.push(...(await this.models.detector.detect(image, region, detectOptions)));
+    const detector = this.models.detector;
+    if (mode === 'frame') {
+      timings.regions = 1;
+      timings.canvases = 1;
+      const frame: DetectRegion = {
+        box: { xmin: 0, ymin: 0, xmax: width, ymax: height },
+        kind: 'frame',
+      };
+      return detector.detect(image, frame, detectOptions);
     }
-    if (regions.length <= 1) return candidates;
-    // Overlapping person boxes see the same face twice: keep the best of each.
+    if (persons === undefined) {
+      throw new RangeError(
+        `'persons' must be given when faces.region is 'persons' (the person detections of this frame)`,
+      );
+    }
+    const regions = persons
+      .map((p) => expandBox(clampBox(p.box, width, height), PERSON_MARGIN, width, height))
+      .filter((b) => b.xmax - b.xmin >= 1 && b.ymax - b.ymin >= 1);
+    // Person boxes that fit into one detector input at their own scale share a run: a crowd takes
+    // a few runs instead of one per person (see clusterRegions). A face counts when its centre is
+    // where a member's own run would have looked (its fittedView), as with one run per person.
+    const clusters = clusterRegions(regions, detector.inputSize);
+    timings.regions = regions.length;
+    timings.canvases = clusters.length;
+    const candidates: { box: Box; score: number }[] = [];
+    for (const cluster of clusters) {
+      const found = await detector.detect(
+        image,
+        { box: cluster.box, kind: 'person' },
+        detectOptions,
+      );
+      const views = cluster.members.map((m) => fittedView(m, detector.inputSize));
+      candidates.push(...found.filter((f) => centreInside(f.box, views)));
+    }
+    if (clusters.length <= 1) return candidates;
+    // Overlapping person boxes in different runs see the same face twice: keep the best of each.
     const kept = nonMaxSuppression(
       (i) => candidates[i]!.box,
       candidates.map((c) => c.score),

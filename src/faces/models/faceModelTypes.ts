@@ -25,6 +25,8 @@ export interface DetectRegion {
 }
 
 export interface FaceDetectorModel {
+  /** The input a region is fitted into (aspect kept), pixels. */
+  readonly inputSize: { readonly width: number; readonly height: number };
   /** Faces in one region, boxes in source pixels clamped to the image, best first. */
   detect(
     image: FrameImage,

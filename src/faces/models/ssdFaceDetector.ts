@@ -14,6 +14,12 @@ import type { DetectRegion, FaceDetectOptions, FaceDetectorModel } from './faceM
  * padded with black at the bottom or right to a square, which is resized to 512x512 RGB 0..255.
  */
 export class SsdFaceDetector implements FaceDetectorModel {
+  /** A region is padded to a square, so it is fitted into the square input. */
+  readonly inputSize = {
+    width: FACE_SSD_MOBILENETV1.inputSize,
+    height: FACE_SSD_MOBILENETV1.inputSize,
+  };
+
   constructor(private readonly session: ModelSession) {}
 
   async detect(

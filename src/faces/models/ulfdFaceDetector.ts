@@ -16,6 +16,8 @@ const BORDER = 127;
  * person box is fitted with its aspect kept; RGB (x-127)/128.
  */
 export class UlfdFaceDetector implements FaceDetectorModel {
+  readonly inputSize = ULFD_INPUT;
+
   constructor(private readonly session: ModelSession) {}
 
   async detect(
