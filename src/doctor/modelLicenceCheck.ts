@@ -28,7 +28,10 @@ export function modelLicenceChecks(config: AppConfig): DoctorCheck[] {
   } catch {
     return []; // the models section already says why
   }
-  const models = configuredModels(config);
+  // One line per model (ULFD is loaded in two forms, one licence).
+  const models = configuredModels(config).filter(
+    (m, i, all) => all.findIndex((o) => o.name === m.name) === i,
+  );
   return models.map((m): DoctorCheck => {
     const licence = manifest.models[m.name]?.licence ?? 'not in the manifest';
     const unknown = /^unknown/i.test(licence);

@@ -81,6 +81,9 @@ export function selectedFaceModels(
     pick('landmarks', FACE_MODEL_NAMES.landmarks[choices.landmarks]),
     pick('embedding', FACE_MODEL_NAMES.embedding[choices.embedding], embeddingRole(choices)),
   ];
+  // ULFD takes person regions in the any-size form cut from the same file (ulfdAnySize).
+  if (choices.detector === 'ulfd')
+    list.push(pick('detector', FACE_MODEL_NAMES.detector.ulfd, 'any_size'));
   if (choices.attributes) {
     for (const name of FACE_MODEL_NAMES.ageGender[choices.ageGender]) {
       list.push(pick('age_gender', name));
@@ -126,6 +129,7 @@ export interface FaceModelsOptions {
 /** Input and output names each manifest model must have, checked once at load. */
 const EXPECTED: Record<string, readonly string[]> = {
   face_detector: ['input', 'scores', 'boxes'],
+  'face_detector.any_size': ['input', 'scores', 'locations'],
   face_detector_ssd: ['input', 'scores', 'boxes'],
   face_landmarks: ['input', 'output'],
   face_landmarks_faceapi: ['input', 'landmarks'],
@@ -175,17 +179,20 @@ export class FaceModels {
           label: `${model.name} (${prepared.file})`,
           ...sessionOptions(model, options.threads),
         });
-        sessions.set(model.name, session);
-        checkTensors(session, model.name);
+        sessions.set(`${model.name}.${model.role}`, session);
+        checkTensors(session, model.name, model.role);
       }
     } catch (error) {
       await Promise.all([...sessions.values()].map((s) => s.close()));
       throw error;
     }
-    const get = (name: string): ModelSession => sessions.get(name)!;
+    const get = (name: string, role = 'onnx'): ModelSession => sessions.get(`${name}.${role}`)!;
     const detector =
       choices.detector === 'ulfd'
-        ? new UlfdFaceDetector(get(FACE_MODEL_NAMES.detector.ulfd))
+        ? new UlfdFaceDetector(
+            get(FACE_MODEL_NAMES.detector.ulfd),
+            get(FACE_MODEL_NAMES.detector.ulfd, 'any_size'),
+          )
         : new SsdFaceDetector(get(FACE_MODEL_NAMES.detector.ssd_mobilenetv1));
     const landmarks =
       choices.landmarks === 'faceapi'
@@ -194,7 +201,9 @@ export class FaceModels {
     const embedding =
       choices.embedding === 'faceapi'
         ? new FaceApiEmbedding(get(FACE_MODEL_NAMES.embedding.faceapi))
-        : new MobileFaceNetEmbedding(get(FACE_MODEL_NAMES.embedding.mobilefacenet));
+        : new MobileFaceNetEmbedding(
+            get(FACE_MODEL_NAMES.embedding.mobilefacenet, embeddingRole(choices)),
+          );
     const ageGender = !choices.attributes
       ? undefined
       : choices.ageGender === 'faceapi'
@@ -244,8 +253,8 @@ function sessionOptions(
   };
 }
 
-function checkTensors(session: ModelSession, name: string): void {
-  const expected = EXPECTED[name] ?? [];
+function checkTensors(session: ModelSession, name: string, role: string): void {
+  const expected = EXPECTED[role === 'onnx' || role === 'int8' ? name : `${name}.${role}`] ?? [];
   const inputs = session.inputs.map((t) => t.name);
   const outputs = session.outputs.map((t) => t.name);
   const missing = expected.filter((n) => !inputs.includes(n) && !outputs.includes(n));

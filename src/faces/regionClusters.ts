@@ -7,40 +7,67 @@ export interface RegionCluster {
   readonly members: readonly Box[];
 }
 
+/** How a detector would take a region by itself: its input size and the region's scale in it. */
+export interface RegionPlan {
+  readonly width: number;
+  readonly height: number;
+  readonly scale: number;
+}
+
 /**
- * A box fitted into the detector's input (aspect kept) is scaled by min(W / w, H / h). A person
- * box is tall and narrow, so a 320x240 input shows it with most of its width as border: the box
- * beside it fits into that border at the same scale. This groups regions so that each group is
- * one detector run, and no region is shown smaller than `keep` times its own scale: faces lose
- * (almost) no pixels, and a crowd of N people takes a few runs instead of N.
+ * Groups regions into shared detector runs where that costs neither resolution nor work: a group
+ * is taken as the union of its members, and a region joins a group only if the union is shown
+ * at no less than `keep` times each member's own scale, and the union's input has no more
+ * pixels than the group's and the region's inputs apart plus `runPixels` (what a run costs
+ * beyond its pixels). With a fixed input (every plan the same size) only the scale decides: a
+ * tall person box fitted into 320x240 leaves room beside it for the next one.
  *
  * Greedy and deterministic: regions are taken left to right (then top to bottom), each joins the
- * first group whose grown union still keeps every member's scale, else starts a group. Pure.
+ * first group it may join, else starts one. Pure.
  */
 export function clusterRegions(
   regions: readonly Box[],
-  input: { readonly width: number; readonly height: number },
-  keep = 0.95,
+  plan: (box: Box) => RegionPlan,
+  options: { readonly keep?: number; readonly runPixels?: number } = {},
 ): RegionCluster[] {
-  const scale = (b: Box): number =>
-    Math.min(input.width / (b.xmax - b.xmin), input.height / (b.ymax - b.ymin));
+  const keep = options.keep ?? 0.95;
+  const runPixels = options.runPixels ?? 0;
+  const pixels = (p: RegionPlan): number => p.width * p.height;
   const order = [...regions].sort((a, b) => a.xmin - b.xmin || a.ymin - b.ymin);
-  const clusters: { box: Box; members: Box[]; needed: number }[] = [];
+  const clusters: { box: Box; members: Box[]; needed: number; pixels: number }[] = [];
   for (const region of order) {
-    const own = scale(region) * keep;
+    const own = plan(region);
     const target = clusters.find((c) => {
-      const union = unionBox(c.box, region);
-      return scale(union) >= Math.max(c.needed, own);
+      const union = plan(unionBox(c.box, region));
+      return (
+        union.scale >= Math.max(c.needed, own.scale * keep) &&
+        pixels(union) <= c.pixels + pixels(own) + runPixels
+      );
     });
     if (target === undefined) {
-      clusters.push({ box: region, members: [region], needed: own });
+      clusters.push({
+        box: region,
+        members: [region],
+        needed: own.scale * keep,
+        pixels: pixels(own),
+      });
     } else {
       target.box = unionBox(target.box, region);
       target.members.push(region);
-      target.needed = Math.max(target.needed, own);
+      target.needed = Math.max(target.needed, own.scale * keep);
+      target.pixels = pixels(plan(target.box));
     }
   }
   return clusters.map(({ box, members }) => ({ box, members }));
+}
+
+/** The plan of a region fitted (aspect kept) into a fixed input of `width` x `height`. */
+export function fixedInputPlan(width: number, height: number): (box: Box) => RegionPlan {
+  return (box) => ({
+    width,
+    height,
+    scale: Math.min(width / (box.xmax - box.xmin), height / (box.ymax - box.ymin)),
+  });
 }
 
 /**

@@ -39,6 +39,11 @@ export interface ModelEntry {
    * the recipe then also writes an 'int8' output, the rewritten 'onnx' model quantized with them.
    */
   readonly calibration?: PreparedFile;
+  /**
+   * With 'onnx-cpu-rewrite': outputs derived from the rewritten 'onnx' file, by role:
+   * 'ulfd-any-size' cuts ULFD's fixed-size box decoding off (src/models/onnx/ulfdAnySize.ts).
+   */
+  readonly derived?: Readonly<Record<string, 'ulfd-any-size'>>;
 }
 
 export interface ModelManifest {

@@ -6,6 +6,7 @@ import { fetchTarball, readTarEntry } from './npmTarball.js';
 import { parseCalibrationTable } from './onnx/calibrationTable.js';
 import { quantizeOnnxInt8 } from './onnx/quantizeOnnxInt8.js';
 import { rewriteOnnxForCpu } from './onnx/rewriteOnnxForCpu.js';
+import { ulfdAnySize } from './onnx/ulfdAnySize.js';
 import { serializeSsdSpec } from './ssdModelSpec.js';
 import { parseTflite } from './tflite/tfliteModel.js';
 import { convertSsdTflite } from './tflite/tfliteToOnnx.js';
@@ -207,6 +208,15 @@ function runRecipe(
           rewriteOnnxForCpu(bytes, `${name}.${role}`).onnx,
         ]),
       );
+      for (const [role, kind] of Object.entries(entry.derived ?? {})) {
+        const rewritten = outputs.get('onnx');
+        if (rewritten === undefined || kind !== 'ulfd-any-size')
+          throw new ModelError(
+            'MODEL_CORRUPT',
+            `${name}: cannot derive '${role}' (${kind}) without an 'onnx' source`,
+          );
+        outputs.set(role, ulfdAnySize(rewritten, `${name}.${role}`));
+      }
       if (calibration !== undefined) {
         const float = outputs.get('onnx');
         if (float === undefined)

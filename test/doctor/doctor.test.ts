@@ -85,7 +85,7 @@ describe('doctor', () => {
   it('names the licence of every model the config runs, and warns for one of unknown licence', async () => {
     const config = parseConfig({
       models_dir: dir,
-      faces: { embedding: 'mobilefacenet', age_gender: 'ssrnet' },
+      faces: { embedding: 'mobilefacenet', age_gender: 'ssrnet', expression: true },
     });
     const result = await runDoctor({
       config,
@@ -95,6 +95,7 @@ describe('doctor', () => {
     });
     const section = result.text.split('licences of the selected models\n')[1]!.split('\n\n')[0]!;
     assert.match(section, /ok {4}detector: coco_detector: Apache-2\.0/);
+    assert.equal(section.match(/detector: face_detector:/g)?.length, 1, 'ULFD once');
     assert.match(section, /ok {4}detector: face_detector: MIT/);
     assert.match(section, /ok {4}landmarks: face_landmarks_faceapi: MIT/);
     assert.match(

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { centreInside, clusterRegions, fittedView } from '../../src/faces/regionClusters.js';
+import {
+  centreInside,
+  clusterRegions,
+  fittedView,
+  fixedInputPlan,
+} from '../../src/faces/regionClusters.js';
 
 const ULFD = { width: 320, height: 240 };
 const box = (xmin: number, ymin: number, xmax: number, ymax: number) => ({
@@ -15,7 +20,7 @@ describe('clusterRegions (person regions sharing one face-detector run)', functi
   it('puts people standing side by side into one run when the union keeps their scale', function () {
     // Three people of 240 px height, 90 px wide each, in a row: 270 x 240 fits 320 x 240 at 1.0.
     const people = [box(0, 0, 90, 240), box(90, 0, 180, 240), box(180, 0, 270, 240)];
-    const clusters = clusterRegions(people, ULFD);
+    const clusters = clusterRegions(people, fixedInputPlan(320, 240));
     assert.equal(clusters.length, 1);
     assert.deepEqual(clusters[0]!.box, box(0, 0, 270, 240));
     assert.equal(clusters[0]!.members.length, 3);
@@ -30,7 +35,7 @@ describe('clusterRegions (person regions sharing one face-detector run)', functi
       box(500, 300, 530, 380), // small and far: its own scale 3.0
       box(600, 0, 700, 200),
     ];
-    const clusters = clusterRegions(people, ULFD);
+    const clusters = clusterRegions(people, fixedInputPlan(320, 240));
     for (const c of clusters)
       for (const m of c.members) assert.ok(scale(c.box) >= 0.95 * scale(m), JSON.stringify(c));
     assert.equal(
@@ -42,10 +47,10 @@ describe('clusterRegions (person regions sharing one face-detector run)', functi
   });
 
   it('keeps a single region as it is, and nothing from nothing', function () {
-    assert.deepEqual(clusterRegions([box(10, 20, 50, 120)], ULFD), [
+    assert.deepEqual(clusterRegions([box(10, 20, 50, 120)], fixedInputPlan(320, 240)), [
       { box: box(10, 20, 50, 120), members: [box(10, 20, 50, 120)] },
     ]);
-    assert.deepEqual(clusterRegions([], ULFD), []);
+    assert.deepEqual(clusterRegions([], fixedInputPlan(320, 240)), []);
   });
 });
 

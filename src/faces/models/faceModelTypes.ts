@@ -3,6 +3,7 @@ import type { Box } from '../../postprocess/box.js';
 import type { FrameImage } from '../../image/frameImage.js';
 import type { FaceExpression } from '../../models/tfjs/faceApiExpression.js';
 import type { Gender } from '../faceResult.js';
+import type { RegionPlan } from '../regionClusters.js';
 import type { FaceCrops } from './faceCrops.js';
 
 /**
@@ -25,8 +26,8 @@ export interface DetectRegion {
 }
 
 export interface FaceDetectorModel {
-  /** The input a region is fitted into (aspect kept), pixels. */
-  readonly inputSize: { readonly width: number; readonly height: number };
+  /** The input a region would get by itself, and its scale there (for grouping regions). */
+  plan(box: Box): RegionPlan;
   /** Faces in one region, boxes in source pixels clamped to the image, best first. */
   detect(
     image: FrameImage,

@@ -6,6 +6,7 @@ import { clampBox, type Box } from '../../postprocess/box.js';
 import { FACE_SSD_MOBILENETV1 } from '../../models/tfjs/faceApiSsdMobilenetV1.js';
 import { writePlanar } from '../planarTensor.js';
 import { mapNormalizedBox, regionMapping, warpMatrix } from '../regionMapping.js';
+import { fixedInputPlan } from '../regionClusters.js';
 import { decodeSsdFaces } from '../ssdFaceDecoder.js';
 import type { DetectRegion, FaceDetectOptions, FaceDetectorModel } from './faceModelTypes.js';
 
@@ -15,10 +16,7 @@ import type { DetectRegion, FaceDetectOptions, FaceDetectorModel } from './faceM
  */
 export class SsdFaceDetector implements FaceDetectorModel {
   /** A region is padded to a square, so it is fitted into the square input. */
-  readonly inputSize = {
-    width: FACE_SSD_MOBILENETV1.inputSize,
-    height: FACE_SSD_MOBILENETV1.inputSize,
-  };
+  readonly plan = fixedInputPlan(FACE_SSD_MOBILENETV1.inputSize, FACE_SSD_MOBILENETV1.inputSize);
 
   constructor(private readonly session: ModelSession) {}
 
