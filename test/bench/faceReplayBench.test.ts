@@ -29,7 +29,7 @@ describe('bench --faces: replay detector-only and with faces', function () {
     assert.ok(r.stageMs.detectMs > 0 && r.stageMs.embeddingMs > 0);
     assert.match(
       formatFaceReplayBench(r),
-      /1\.0 persons in 1\.0 face-detector canvases, 1\.0 faces per frame, 4 frames[\s\S]*target >= 60%/,
+      /1\.0 persons in 1\.0 face-detector runs, 1\.0 faces per frame, 4 frames[\s\S]*target >= 60%/,
     );
   });
 
