@@ -162,11 +162,8 @@ export class FaceStage {
     timings.landmarksMs = performance.now() - t;
 
     t = performance.now();
-    const embeddings = await models.embedding.embed(
-      image,
-      faces.map((f, i) => ({ box: f.box, points68: points68[i]! })),
-      options.onAligned,
-    );
+    const five = points68.map((points) => fivePointsFrom68(points));
+    const embeddings = await models.embedding.embed(image, five, options.onAligned);
     timings.embeddingMs = performance.now() - t;
 
     t = performance.now();
@@ -191,7 +188,7 @@ export class FaceStage {
       return {
         box: face.box,
         score: face.score,
-        landmarks: fivePointsFrom68(points68[i]!),
+        landmarks: five[i]!,
         embedding: embeddings[i]!,
         identity: match.identity,
         identityScore: match.score,

@@ -1,16 +1,14 @@
 import type { FrameImage } from '../../image/frameImage.js';
-import { warpAffine } from '../../image/warpAffine.js';
 import type { ModelSession } from '../../inference/modelSession.js';
 import { float32Data } from '../../inference/tensorData.js';
 import {
   FACE_API_DESCRIPTOR_LENGTH,
   FACE_API_RECOGNITION_INPUT_SIZE,
 } from '../../models/tfjs/faceApiRecognition.js';
-import { alignmentMatrixTo, ALIGNED_FACE_SIZE, ARCFACE_TEMPLATE } from '../faceAlignment.js';
+import { ALIGNED_FACE_SIZE, ARCFACE_TEMPLATE } from '../faceAlignment.js';
 import type { FiveLandmarks } from '../faceResult.js';
-import { fivePointsFrom68 } from '../landmarks68.js';
-import { writePlanar } from '../planarTensor.js';
-import type { FaceEmbeddingModel, FaceToEmbed } from './faceModelTypes.js';
+import { alignedFaces } from './faceCrops.js';
+import type { FaceEmbeddingModel } from './faceModelTypes.js';
 import { splitNormalized } from './mobileFaceNetEmbedding.js';
 
 /** The ArcFace template scaled from 112x112 to the recognition net's 150x150. */
@@ -36,17 +34,11 @@ export class FaceApiEmbedding implements FaceEmbeddingModel {
 
   async embed(
     image: FrameImage,
-    faces: readonly FaceToEmbed[],
+    faces: readonly FiveLandmarks[],
     onInput?: (input: Float32Array, count: number) => void,
   ): Promise<Float32Array[]> {
     const size = FACE_API_RECOGNITION_INPUT_SIZE;
-    const plane = 3 * size * size;
-    const input = new Float32Array(faces.length * plane);
-    faces.forEach((face, i) => {
-      const matrix = alignmentMatrixTo(fivePointsFrom68(face.points68), TEMPLATE_150);
-      const pixels = warpAffine(image, matrix, { width: size, height: size, channels: 'rgb' });
-      writePlanar(pixels, 3, [0, 0, 0], [1, 1, 1], input, i * plane);
-    });
+    const input = alignedFaces(image, faces, TEMPLATE_150, size, { mean: 0, std: 1 });
     onInput?.(input, faces.length);
     const out = await this.session.run({
       input: { type: 'float32', data: input, dims: [faces.length, 3, size, size] },

@@ -1,6 +1,8 @@
 import type { FrameImage } from '../../image/frameImage.js';
 import { warpAffine } from '../../image/warpAffine.js';
 import type { Box } from '../../postprocess/box.js';
+import { alignmentMatrixTo } from '../faceAlignment.js';
+import type { FiveLandmarks } from '../faceResult.js';
 import { writePlanar } from '../planarTensor.js';
 import { regionMapping, warpMatrix, type RegionMapping } from '../regionMapping.js';
 
@@ -34,8 +36,34 @@ export class FaceCrops {
   }
 }
 
+/**
+ * Each face warped by the similarity transform of its five points onto `template` in a
+ * `side` x `side` image, as one planar RGB batch normalised as (v - mean) / std.
+ */
+export function alignedFaces(
+  image: FrameImage,
+  faces: readonly FiveLandmarks[],
+  template: FiveLandmarks,
+  side: number,
+  normalise: { readonly mean: number; readonly std: number },
+): Float32Array {
+  const plane = 3 * side * side;
+  const batch = new Float32Array(faces.length * plane);
+  const mean = [normalise.mean, normalise.mean, normalise.mean];
+  const std = [normalise.std, normalise.std, normalise.std];
+  faces.forEach((five, i) => {
+    const pixels = warpAffine(image, alignmentMatrixTo(five, template), {
+      width: side,
+      height: side,
+      channels: 'rgb',
+    });
+    writePlanar(pixels, 3, mean, std, batch, i * plane);
+  });
+  return batch;
+}
+
 /** `boxes` fitted into `side` x `side` squares (see FaceCrops.fitted). */
-export function fittedCrops(image: FrameImage, boxes: readonly Box[], side: number): CropBatch {
+function fittedCrops(image: FrameImage, boxes: readonly Box[], side: number): CropBatch {
   const plane = 3 * side * side;
   const data = new Float32Array(boxes.length * plane);
   const mappings = boxes.map((box, i) => {

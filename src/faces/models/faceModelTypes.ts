@@ -2,7 +2,7 @@ import type { Point } from '../../image/modelInputTransform.js';
 import type { Box } from '../../postprocess/box.js';
 import type { FrameImage } from '../../image/frameImage.js';
 import type { FaceExpression } from '../../models/tfjs/faceApiExpression.js';
-import type { Gender } from '../faceResult.js';
+import type { FiveLandmarks, Gender } from '../faceResult.js';
 import type { RegionPlan } from '../regionClusters.js';
 import type { FaceCrops } from './faceCrops.js';
 
@@ -41,22 +41,16 @@ export interface FaceLandmarkModel {
   landmarks(crops: FaceCrops): Promise<Point[][]>;
 }
 
-/** One face as the embedding model needs it. */
-export interface FaceToEmbed {
-  readonly box: Box;
-  readonly points68: readonly Point[];
-}
-
 export interface FaceEmbeddingModel {
   /** Embedding length. */
   readonly dimension: number;
   /**
-   * L2-normalised embeddings, one per face. `onInput` sees the model's input batch (for
-   * calibration tools); the array is not kept.
+   * L2-normalised embeddings, one per face (given by its five landmarks). `onInput` sees the
+   * model's input batch (for calibration tools); the array is not kept.
    */
   embed(
     image: FrameImage,
-    faces: readonly FaceToEmbed[],
+    faces: readonly FiveLandmarks[],
     onInput?: (input: Float32Array, count: number) => void,
   ): Promise<Float32Array[]>;
 }

@@ -1,12 +1,11 @@
 import type { FrameImage } from '../../image/frameImage.js';
-import { warpAffine } from '../../image/warpAffine.js';
 import type { ModelSession } from '../../inference/modelSession.js';
 import { float32Data } from '../../inference/tensorData.js';
 import { l2Normalize } from '../embeddingMath.js';
-import { ALIGNED_FACE_SIZE, alignmentMatrix } from '../faceAlignment.js';
-import { fivePointsFrom68 } from '../landmarks68.js';
-import { writePlanar } from '../planarTensor.js';
-import type { FaceEmbeddingModel, FaceToEmbed } from './faceModelTypes.js';
+import { ALIGNED_FACE_SIZE, ARCFACE_TEMPLATE } from '../faceAlignment.js';
+import type { FiveLandmarks } from '../faceResult.js';
+import { alignedFaces } from './faceCrops.js';
+import type { FaceEmbeddingModel } from './faceModelTypes.js';
 
 /**
  * MobileFaceNet (licence unknown; runs only when selected): each face warped by a similarity
@@ -19,20 +18,11 @@ export class MobileFaceNetEmbedding implements FaceEmbeddingModel {
 
   async embed(
     image: FrameImage,
-    faces: readonly FaceToEmbed[],
+    faces: readonly FiveLandmarks[],
     onInput?: (input: Float32Array, count: number) => void,
   ): Promise<Float32Array[]> {
     const size = ALIGNED_FACE_SIZE;
-    const plane = 3 * size * size;
-    const aligned = new Float32Array(faces.length * plane);
-    faces.forEach((face, i) => {
-      const pixels = warpAffine(image, alignmentMatrix(fivePointsFrom68(face.points68)), {
-        width: size,
-        height: size,
-        channels: 'rgb',
-      });
-      writePlanar(pixels, 3, [127, 127, 127], [128, 128, 128], aligned, i * plane);
-    });
+    const aligned = alignedFaces(image, faces, ARCFACE_TEMPLATE, size, { mean: 127, std: 128 });
     onInput?.(aligned, faces.length);
     const out = await this.session.run({
       input: { type: 'float32', data: aligned, dims: [faces.length, 3, size, size] },

@@ -63,10 +63,9 @@ export function buildFaceAgeGenderOnnx(weights: TfjsWeights): Uint8Array {
     const prefix = `middle_flow/main_block_${i}`;
     let y = x;
     for (let j = 0; j < 3; j++) {
-      y = separable(
-        g,
-        weights,
+      y = g.separable(
         g.relu(y),
+        weights,
         `${prefix}/separable_conv${j}`,
         MIDDLE_CHANNELS,
         MIDDLE_CHANNELS,
@@ -75,7 +74,7 @@ export function buildFaceAgeGenderOnnx(weights: TfjsWeights): Uint8Array {
     x = g.add(y, x);
   }
   x = reduction(g, weights, x, 'exit_flow/reduction_block', MIDDLE_CHANNELS, 256, true);
-  x = g.relu(separable(g, weights, x, 'exit_flow/separable_conv', 256, 512));
+  x = g.relu(g.separable(x, weights, 'exit_flow/separable_conv', 256, 512));
 
   // The feature map is 7x7 here; a 7x7 window leaves one cell per channel.
   const pooled = g.avgPool(x, 7, 2, 'valid');
@@ -127,24 +126,6 @@ function convWithBias(
   });
 }
 
-/** A depthwise 3x3 (no bias) followed by a pointwise 1x1 with bias, stride 1, 'same'. */
-function separable(
-  g: TfjsGraph,
-  weights: TfjsWeights,
-  x: string,
-  prefix: string,
-  cin: number,
-  cout: number,
-): string {
-  const depth = g.depthwise(x, weights.get(`${prefix}/depthwise_filter`, [3, 3, cin, 1]), {
-    padding: 'same',
-  });
-  return g.conv(depth, weights.get(`${prefix}/pointwise_filter`, [1, 1, cin, cout]), {
-    padding: 'same',
-    bias: weights.get(`${prefix}/bias`, [cout]),
-  });
-}
-
 /**
  * Halves the grid: two separable convs (the first optionally on a rectified input) and a 3x3
  * stride-2 max pool, plus a shortcut from the block's unrectified input through a strided 1x1
@@ -159,15 +140,14 @@ function reduction(
   cout: number,
   activateInput: boolean,
 ): string {
-  let y = separable(
-    g,
-    weights,
+  let y = g.separable(
     activateInput ? g.relu(x) : x,
+    weights,
     `${prefix}/separable_conv0`,
     cin,
     cout,
   );
-  y = separable(g, weights, g.relu(y), `${prefix}/separable_conv1`, cout, cout);
+  y = g.separable(g.relu(y), weights, `${prefix}/separable_conv1`, cout, cout);
   y = g.maxPool(y, 3, 2, 'same');
   const shortcut = convWithBias(g, weights, x, `${prefix}/expansion_conv`, 1, cin, cout, 2);
   return g.add(y, shortcut);

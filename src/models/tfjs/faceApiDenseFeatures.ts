@@ -78,27 +78,11 @@ function denseBlock(
         strides: 2,
         bias: w.get(`${name}/conv0/bias`, [cout]),
       })
-    : separable(g, w, x, `${name}/conv0`, cin, cout, 2);
+    : g.separable(x, w, `${name}/conv0`, cin, cout, 2);
   const out1 = g.relu(conv0);
-  const out2 = separable(g, w, out1, `${name}/conv1`, cout, cout, 1);
-  const out3 = separable(g, w, g.relu(g.add(out1, out2)), `${name}/conv2`, cout, cout, 1);
+  const out2 = g.separable(out1, w, `${name}/conv1`, cout, cout, 1);
+  const out3 = g.separable(g.relu(g.add(out1, out2)), w, `${name}/conv2`, cout, cout, 1);
   const in4 = g.relu(g.add(out1, g.add(out2, out3)));
-  const out4 = separable(g, w, in4, `${name}/conv3`, cout, cout, 1);
+  const out4 = g.separable(in4, w, `${name}/conv3`, cout, cout, 1);
   return g.relu(g.add(out1, g.add(out2, g.add(out3, out4))));
-}
-
-/** 3x3 depthwise (no bias), then 1x1 pointwise with bias; no activation. */
-function separable(
-  g: TfjsGraph,
-  w: TfjsWeights,
-  x: string,
-  name: string,
-  cin: number,
-  cout: number,
-  strides: number,
-): string {
-  const depthwise = g.depthwise(x, w.get(`${name}/depthwise_filter`, [3, 3, cin, 1]), { strides });
-  return g.conv(depthwise, w.get(`${name}/pointwise_filter`, [1, 1, cin, cout]), {
-    bias: w.get(`${name}/bias`, [cout]),
-  });
 }

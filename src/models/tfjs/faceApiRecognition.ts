@@ -34,22 +34,6 @@ export const FACE_API_RECOGNITION_INPUT_SIZE = 150;
 /** Length of the descriptor. */
 export const FACE_API_DESCRIPTOR_LENGTH = 128;
 
-/** Input and output of the model {@link buildFaceRecognitionOnnx} writes. */
-export const FACE_API_RECOGNITION_IO = {
-  input: {
-    name: 'input',
-    shape: ['batch', 3, FACE_API_RECOGNITION_INPUT_SIZE, FACE_API_RECOGNITION_INPUT_SIZE],
-    meaning: 'RGB faces, 0..255, NCHW, square crops resized to 150x150; normalisation is inside',
-  },
-  outputs: {
-    embedding: {
-      name: 'embedding',
-      shape: ['batch', FACE_API_DESCRIPTOR_LENGTH],
-      meaning: 'raw (not L2-normalised) face descriptor, compared by euclidean distance',
-    },
-  },
-} as const;
-
 /** face-api's mean RGB of its training faces, subtracted before dividing by 255. */
 const MEAN_RGB = [122.782, 117.001, 104.298] as const;
 

@@ -4,7 +4,7 @@ import {
   OnnxGraphBuilder,
   type OnnxAttribute,
 } from '../onnx/onnxGraphBuilder.js';
-import type { TfjsTensor } from './tfjsWeights.js';
+import type { TfjsTensor, TfjsWeights } from './tfjsWeights.js';
 
 /**
  * Writes TensorFlow-style layers (NHWC tensors, HWIO filters, 'same'/'valid' padding) as an
@@ -76,11 +76,25 @@ export class TfjsGraph {
     return this.convNode(x, weights, channels, [kh, kw], channels, filter.name, options);
   }
 
-  /** x * scale + offset per channel (a folded batch norm or a TF.js 'scale' layer). */
-  channelAffine(x: string, scale: Float32Array, offset: Float32Array, hint: string): string {
-    const c = scale.length;
-    const mul = this.op('Mul', [x, this.constant(`${hint}/scale`, [1, c, 1, 1], scale)]);
-    return this.op('Add', [mul, this.constant(`${hint}/offset`, [1, c, 1, 1], offset)]);
+  /**
+   * A depthwise separable conv as TF.js stores one: `<prefix>/depthwise_filter` [3, 3, cin, 1]
+   * without bias, then `<prefix>/pointwise_filter` [1, 1, cin, cout] with `<prefix>/bias`;
+   * 'same' padding, no activation.
+   */
+  separable(
+    x: string,
+    weights: TfjsWeights,
+    prefix: string,
+    cin: number,
+    cout: number,
+    strides = 1,
+  ): string {
+    const depthwise = this.depthwise(x, weights.get(`${prefix}/depthwise_filter`, [3, 3, cin, 1]), {
+      strides,
+    });
+    return this.conv(depthwise, weights.get(`${prefix}/pointwise_filter`, [1, 1, cin, cout]), {
+      bias: weights.get(`${prefix}/bias`, [cout]),
+    });
   }
 
   /** x [N, in] times weights [in, out] plus bias [out]. */
