@@ -9,7 +9,7 @@ import { FaceGallery } from './gallery.js';
 import { fivePointsFrom68 } from './landmarks68.js';
 import { FaceCrops } from './models/faceCrops.js';
 import type { DetectRegion } from './models/faceModelTypes.js';
-import { centreInside, clusterRegions, fittedView } from './regionClusters.js';
+import { centreInside, clusterRegions } from './regionClusters.js';
 
 /** Options of {@link FaceStage.create}. */
 export interface FaceStageOptions {
@@ -246,8 +246,8 @@ export class FaceStage {
       .map((p) => expandBox(clampBox(p.box, width, height), PERSON_MARGIN, width, height))
       .filter((b) => b.xmax - b.xmin >= 1 && b.ymax - b.ymin >= 1);
     // Person boxes that one detector input shows at their own scale, for no more work, share a
-    // run (see clusterRegions). A face counts when its centre is where a member's own run would
-    // have looked (its fittedView), as with one run per person.
+    // run (see clusterRegions). A face counts when its centre lies in a member: the detector may
+    // see more around it, but a face there is not this person's.
     const plan = (box: Box) => detector.plan(box);
     const clusters = clusterRegions(regions, plan, { runPixels: RUN_PIXELS });
     timings.regions = regions.length;
@@ -259,8 +259,7 @@ export class FaceStage {
         { box: cluster.box, kind: 'person' },
         detectOptions,
       );
-      const views = cluster.members.map((m) => fittedView(m, plan(m)));
-      candidates.push(...found.filter((f) => centreInside(f.box, views)));
+      candidates.push(...found.filter((f) => centreInside(f.box, cluster.members)));
     }
     if (clusters.length <= 1) return candidates;
     // Overlapping person boxes in different runs see the same face twice: keep the best of each.

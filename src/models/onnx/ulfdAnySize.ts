@@ -1,5 +1,6 @@
 import onnxProto from 'onnx-proto';
 import { ModelError } from '../../errors.js';
+import { OnnxDataType } from './onnxGraphBuilder.js';
 
 const { onnx } = onnxProto;
 
@@ -11,6 +12,12 @@ const { onnx } = onnxProto;
  * and face, unchanged) and `locations` (the raw offsets [batch, priors, 4]: cx, cy, w, h against
  * each prior, in the model's variances), and the input's height and width become symbolic. The
  * priors are then generated for the size at hand (src/faces/ulfdPriors.ts).
+ *
+ * The input becomes the packed RGB bytes OpenCV gives (uint8 [batch, height, width, 3]): the
+ * layout change and the model's normalisation, (x - 127) / 128, run in the graph (Cast,
+ * Transpose, Sub, Div; exact in float32, so the convolutions see the numbers a planar float
+ * input had). Measured per 320x240 region: 0.6 ms of JavaScript per run saved, against well
+ * under 0.1 ms of these nodes.
  *
  * Takes the model as rewriteOnnxForCpu wrote it. Refuses, naming what it did not find, a graph
  * of another shape.
@@ -59,11 +66,26 @@ export function ulfdAnySize(bytes: Uint8Array, label: string): Uint8Array {
   const dim = (param: string): onnxProto.onnx.TensorShapeProto.IDimension => ({ dimParam: param });
   const input = graph.input?.[0];
   const inputDims = input?.type?.tensorType?.shape?.dim;
-  if (!inputDims || inputDims.length !== 4) {
-    throw new ModelError('MODEL_UNSUPPORTED', `${label}: expected one NCHW input`);
+  if (
+    !input?.name ||
+    !inputDims ||
+    inputDims.length !== 4 ||
+    Number(inputDims[1]?.dimValue) !== 3
+  ) {
+    throw new ModelError('MODEL_UNSUPPORTED', `${label}: expected one NCHW input of 3 channels`);
   }
-  inputDims[2] = dim('height');
-  inputDims[3] = dim('width');
+  const normalized = `${input.name}_normalized`;
+  for (const node of kept) {
+    node.input = (node.input ?? []).map((i) => (i === input.name ? normalized : i));
+  }
+  kept.unshift(...bytesToPlanar(input.name, normalized));
+  graph.initializer.push(scalar(`${input.name}_mean`, 127), scalar(`${input.name}_std`, 128));
+  input.type = {
+    tensorType: {
+      elemType: OnnxDataType.uint8,
+      shape: { dim: [inputDims[0]!, dim('height'), dim('width'), { dimValue: 3 }] },
+    },
+  };
   graph.output = ['scores', 'locations'].map((name, i) => ({
     name,
     type: {
@@ -75,4 +97,28 @@ export function ulfdAnySize(bytes: Uint8Array, label: string): Uint8Array {
   }));
   graph.valueInfo = [];
   return onnx.ModelProto.encode(model).finish();
+}
+
+/** Packed HWC bytes `from` to the planar (x - 127) / 128 floats `to`: Cast, Transpose, Sub, Div. */
+function bytesToPlanar(from: string, to: string): onnxProto.onnx.INodeProto[] {
+  const node = (
+    opType: string,
+    input: string[],
+    output: string,
+    attribute: onnxProto.onnx.IAttributeProto[] = [],
+  ): onnxProto.onnx.INodeProto => ({ opType, name: output, input, output: [output], attribute });
+  return [
+    node('Cast', [from], `${from}_float`, [
+      { name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: OnnxDataType.float },
+    ]),
+    node('Transpose', [`${from}_float`], `${from}_planar`, [
+      { name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 3, 1, 2] },
+    ]),
+    node('Sub', [`${from}_planar`, `${from}_mean`], `${from}_centred`),
+    node('Div', [`${from}_centred`, `${from}_std`], to),
+  ];
+}
+
+function scalar(name: string, value: number): onnxProto.onnx.ITensorProto {
+  return { name, dataType: OnnxDataType.float, dims: [], floatData: [value] };
 }
