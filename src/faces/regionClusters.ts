@@ -71,9 +71,9 @@ export function fixedInputPlan(width: number, height: number): (box: Box) => Reg
 }
 
 /**
- * What a region's own detector run would see: the region grown about its centre to the input's
- * aspect ratio (a fitted region shows the image around it in the border, and faces there, of
- * people the object detector missed, were found). Pure.
+ * The region grown about its centre to the input's aspect ratio: what an input of that shape,
+ * fitted to the region, shows. Its scale in the input is the region's, and its height is the
+ * one a minimum input size applies to. Pure.
  */
 export function fittedView(
   region: Box,
