@@ -20,33 +20,56 @@ export interface UlfdFace {
   readonly score: number;
 }
 
+/** Boxes decoded one prior at a time, for the few priors NMS visits (see ulfdBoxDecoder). */
+export interface UlfdPriorBoxes {
+  /** Number of priors. */
+  readonly count: number;
+  /** Corner box of a prior (x1 y1 x2 y2 as xmin ymin xmax ymax), normalised, not clamped. */
+  at(prior: number): Box;
+}
+
 /**
  * Post-processing of ULFD RFB-320. The exported graph already ends in a softmax over
  * (background, face) per prior (`scores` [1, N, 2]) and decodes the SSD offsets against its
  * 4420 priors into normalised corners (`boxes` [1, N, 4], x1 y1 x2 y2), so what is left is the
- * threshold and greedy NMS. Boxes are clamped to [0, 1].
+ * threshold and greedy NMS. The any-size form leaves the offsets to TypeScript: give its boxes
+ * as UlfdPriorBoxes, and only the priors over the threshold are decoded. Boxes are clamped to
+ * [0, 1].
  *
- * @throws RangeError when the arrays do not hold the same number of priors.
+ * @throws RangeError when scores and boxes do not hold the same number of priors.
  */
 export function decodeUlfd(
   scores: Float32Array,
-  boxes: Float32Array,
+  boxes: Float32Array | UlfdPriorBoxes,
   options: UlfdDecodeOptions,
 ): UlfdFace[] {
   const priors = scores.length / 2;
-  if (!Number.isInteger(priors) || boxes.length !== priors * 4) {
+  const boxPriors = boxes instanceof Float32Array ? boxes.length / 4 : boxes.count;
+  if (!Number.isInteger(priors) || boxPriors !== priors) {
     throw new RangeError(
-      `ULFD outputs disagree: ${scores.length} score values (2 per prior), ${boxes.length} box values (4 per prior)`,
+      `ULFD outputs disagree: ${scores.length} score values (2 per prior), boxes for ${boxPriors} priors`,
     );
   }
   const faceScores = new Float32Array(priors);
   for (let i = 0; i < priors; i++) faceScores[i] = scores[2 * i + 1]!;
-  const boxAt = (i: number): Box => ({
-    xmin: clamp01(boxes[4 * i]!),
-    ymin: clamp01(boxes[4 * i + 1]!),
-    xmax: clamp01(boxes[4 * i + 2]!),
-    ymax: clamp01(boxes[4 * i + 3]!),
-  });
+  const corners =
+    boxes instanceof Float32Array
+      ? (i: number): Box => ({
+          xmin: boxes[4 * i]!,
+          ymin: boxes[4 * i + 1]!,
+          xmax: boxes[4 * i + 2]!,
+          ymax: boxes[4 * i + 3]!,
+        })
+      : (i: number): Box => boxes.at(i);
+  const boxAt = (i: number): Box => {
+    const b = corners(i);
+    return {
+      xmin: clamp01(b.xmin),
+      ymin: clamp01(b.ymin),
+      xmax: clamp01(b.xmax),
+      ymax: clamp01(b.ymax),
+    };
+  };
   const kept = nonMaxSuppression(boxAt, faceScores, {
     scoreThreshold: options.scoreThreshold,
     iouThreshold: options.iouThreshold,

@@ -8,6 +8,9 @@
  * offsets with centre variance 0.1 and size variance 0.2. Pure.
  */
 
+import type { Box } from '../postprocess/box.js';
+import type { UlfdPriorBoxes } from './ulfdDecoder.js';
+
 const STRIDES = [8, 16, 32, 64] as const;
 const MIN_BOXES = [
   [10, 16, 24],
@@ -50,27 +53,44 @@ export function ulfdPriorCount(width: number, height: number): number {
 }
 
 /**
- * Corner boxes (x1, y1, x2, y2 per prior, normalised to the input) from the raw offsets
- * [cx, cy, w, h] per prior, as the exported graph computed them.
+ * The corner box of each prior (x1, y1, x2, y2, normalised to the input) from the raw offsets
+ * [cx, cy, w, h] per prior, as the exported graph computed them, decoded when asked for: NMS
+ * visits only the priors over the score threshold.
  *
  * @throws RangeError when the arrays do not match.
  */
-export function decodeUlfdLocations(locations: Float32Array, priors: Float32Array): Float32Array {
+export function ulfdBoxDecoder(locations: Float32Array, priors: Float32Array): UlfdPriorBoxes {
   if (locations.length !== priors.length) {
     throw new RangeError(
       `ULFD offsets for ${locations.length / 4} priors, but ${priors.length / 4} priors`,
     );
   }
+  return {
+    count: priors.length / 4,
+    at(prior: number): Box {
+      const p = 4 * prior;
+      const cx = locations[p]! * CENTER_VARIANCE * priors[p + 2]! + priors[p]!;
+      const cy = locations[p + 1]! * CENTER_VARIANCE * priors[p + 3]! + priors[p + 1]!;
+      const w = Math.exp(locations[p + 2]! * SIZE_VARIANCE) * priors[p + 2]!;
+      const h = Math.exp(locations[p + 3]! * SIZE_VARIANCE) * priors[p + 3]!;
+      // Rounded to float32, as the graph's output (and an array of them) holds them.
+      return {
+        xmin: Math.fround(cx - w / 2),
+        ymin: Math.fround(cy - h / 2),
+        xmax: Math.fround(cx + w / 2),
+        ymax: Math.fround(cy + h / 2),
+      };
+    },
+  };
+}
+
+/** Every prior's corner box, x1 y1 x2 y2 per prior, as the exported graph's `boxes` output. */
+export function decodeUlfdLocations(locations: Float32Array, priors: Float32Array): Float32Array {
+  const decoder = ulfdBoxDecoder(locations, priors);
   const boxes = new Float32Array(locations.length);
-  for (let p = 0; p < locations.length; p += 4) {
-    const cx = locations[p]! * CENTER_VARIANCE * priors[p + 2]! + priors[p]!;
-    const cy = locations[p + 1]! * CENTER_VARIANCE * priors[p + 3]! + priors[p + 1]!;
-    const w = Math.exp(locations[p + 2]! * SIZE_VARIANCE) * priors[p + 2]!;
-    const h = Math.exp(locations[p + 3]! * SIZE_VARIANCE) * priors[p + 3]!;
-    boxes[p] = cx - w / 2;
-    boxes[p + 1] = cy - h / 2;
-    boxes[p + 2] = cx + w / 2;
-    boxes[p + 3] = cy + h / 2;
+  for (let k = 0; k < decoder.count; k++) {
+    const b = decoder.at(k);
+    boxes.set([b.xmin, b.ymin, b.xmax, b.ymax], 4 * k);
   }
   return boxes;
 }

@@ -7,7 +7,7 @@ import { writePlanar } from '../planarTensor.js';
 import { fittedView, type RegionPlan } from '../regionClusters.js';
 import { mapNormalizedBox, regionMapping, warpMatrix } from '../regionMapping.js';
 import { decodeUlfd, ULFD_INPUT } from '../ulfdDecoder.js';
-import { decodeUlfdLocations, ulfdPriors } from '../ulfdPriors.js';
+import { ulfdBoxDecoder, ulfdPriors } from '../ulfdPriors.js';
 import type { DetectRegion, FaceDetectOptions, FaceDetectorModel } from './faceModelTypes.js';
 
 /** Grey level of the border around a fitted region: 127 becomes 0 after (x-127)/128. */
@@ -97,7 +97,7 @@ export class UlfdFaceDetector implements FaceDetectorModel {
     const boxes =
       region.kind === 'frame'
         ? float32Data(out.boxes, 'boxes')
-        : decodeUlfdLocations(float32Data(out.locations, 'locations'), this.priorsFor(W, H));
+        : ulfdBoxDecoder(float32Data(out.locations, 'locations'), this.priorsFor(W, H));
     const found = decodeUlfd(float32Data(out.scores, 'scores'), boxes, options);
     const faces: { box: Box; score: number }[] = [];
     for (const f of found) {
