@@ -1,3 +1,4 @@
+import './ortTelemetry.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';

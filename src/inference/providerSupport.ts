@@ -1,3 +1,4 @@
+import './ortTelemetry.js';
 import { errorText } from '../errors.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,3 +1,4 @@
+import './ortTelemetry.js';
 import { errorText } from '../errors.js';
 /**
  * Run by webGpuProbe.ts in a child process: creates one onnxruntime session on the WebGPU
