@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,23 +10,28 @@ const MODEL = path.join(modelsDir, 'face_landmarks_68_faceapi.onnx');
 
 /**
  * Runs `script` (an ES module) in a fresh node process whose home is an empty folder, and says
- * whether onnxruntime left its telemetry store there.
+ * whether onnxruntime left its telemetry store there. What a recording process leaves in /tmp
+ * (mat-debug-<pid>.log) is removed.
  */
 function recordsTelemetry(script: string, env: NodeJS.ProcessEnv = {}): boolean {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mobilenet-ros-telemetry-'));
+  let pid: number | undefined;
   try {
     const inherited = { ...process.env };
     delete inherited.ORT_DISABLE_TELEMETRY;
     delete inherited.XDG_CACHE_HOME;
-    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: repoRoot,
       env: { ...inherited, HOME: home, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
       timeout: 60_000,
     });
+    pid = child.pid;
+    assert.equal(child.status, 0, `${child.stderr}`);
     return fs.existsSync(path.join(home, '.cache/Microsoft/DeveloperTools/.onnxruntime'));
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
+    if (pid !== undefined) fs.rmSync(`/tmp/mat-debug-${pid}.log`, { force: true });
   }
 }
 
