@@ -44,25 +44,16 @@ export function decodeUlfd(
   options: UlfdDecodeOptions,
 ): UlfdFace[] {
   const priors = scores.length / 2;
-  const boxPriors = boxes instanceof Float32Array ? boxes.length / 4 : boxes.count;
-  if (!Number.isInteger(priors) || boxPriors !== priors) {
+  const source = boxes instanceof Float32Array ? cornerArray(boxes) : boxes;
+  if (!Number.isInteger(priors) || source.count !== priors) {
     throw new RangeError(
-      `ULFD outputs disagree: ${scores.length} score values (2 per prior), boxes for ${boxPriors} priors`,
+      `ULFD outputs disagree: ${scores.length} score values (2 per prior), boxes for ${source.count} priors`,
     );
   }
   const faceScores = new Float32Array(priors);
   for (let i = 0; i < priors; i++) faceScores[i] = scores[2 * i + 1]!;
-  const corners =
-    boxes instanceof Float32Array
-      ? (i: number): Box => ({
-          xmin: boxes[4 * i]!,
-          ymin: boxes[4 * i + 1]!,
-          xmax: boxes[4 * i + 2]!,
-          ymax: boxes[4 * i + 3]!,
-        })
-      : (i: number): Box => boxes.at(i);
   const boxAt = (i: number): Box => {
-    const b = corners(i);
+    const b = source.at(i);
     return {
       xmin: clamp01(b.xmin),
       ymin: clamp01(b.ymin),
@@ -78,6 +69,19 @@ export function decodeUlfd(
   return kept
     .map((i) => ({ box: boxAt(i), score: faceScores[i]! }))
     .filter((f) => f.box.xmax > f.box.xmin && f.box.ymax > f.box.ymin);
+}
+
+/** The exported graph's `boxes` (x1 y1 x2 y2 per prior) read one prior at a time. */
+function cornerArray(boxes: Float32Array): UlfdPriorBoxes {
+  return {
+    count: boxes.length / 4,
+    at: (i) => ({
+      xmin: boxes[4 * i]!,
+      ymin: boxes[4 * i + 1]!,
+      xmax: boxes[4 * i + 2]!,
+      ymax: boxes[4 * i + 3]!,
+    }),
+  };
 }
 
 function clamp01(v: number): number {

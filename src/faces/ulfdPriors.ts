@@ -84,17 +84,6 @@ export function ulfdBoxDecoder(locations: Float32Array, priors: Float32Array): U
   };
 }
 
-/** Every prior's corner box, x1 y1 x2 y2 per prior, as the exported graph's `boxes` output. */
-export function decodeUlfdLocations(locations: Float32Array, priors: Float32Array): Float32Array {
-  const decoder = ulfdBoxDecoder(locations, priors);
-  const boxes = new Float32Array(locations.length);
-  for (let k = 0; k < decoder.count; k++) {
-    const b = decoder.at(k);
-    boxes.set([b.xmin, b.ymin, b.xmax, b.ymax], 4 * k);
-  }
-  return boxes;
-}
-
 function clip(v: number): number {
   return Math.min(1, Math.max(0, v));
 }

@@ -210,7 +210,12 @@ function runRecipe(
       );
       for (const [role, kind] of Object.entries(entry.derived ?? {})) {
         const rewritten = outputs.get('onnx');
-        if (rewritten === undefined || kind !== 'ulfd-any-size')
+        if (kind !== 'ulfd-any-size')
+          throw new ModelError(
+            'MODEL_CORRUPT',
+            `${name}: unknown derived form '${String(kind)}' for '${role}' (known: ulfd-any-size); check models/manifest.json`,
+          );
+        if (rewritten === undefined)
           throw new ModelError(
             'MODEL_CORRUPT',
             `${name}: cannot derive '${role}' (${kind}) without an 'onnx' source`,

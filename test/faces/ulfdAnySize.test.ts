@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { writePlanar } from '../../src/faces/planarTensor.js';
 import { regionMapping, warpMatrix } from '../../src/faces/regionMapping.js';
 import { decodeUlfd } from '../../src/faces/ulfdDecoder.js';
-import {
-  decodeUlfdLocations,
-  ulfdBoxDecoder,
-  ulfdPriorCount,
-  ulfdPriors,
-} from '../../src/faces/ulfdPriors.js';
+import { ulfdBoxDecoder, ulfdPriorCount, ulfdPriors } from '../../src/faces/ulfdPriors.js';
 import { warpAffine } from '../../src/image/warpAffine.js';
 import { ModelSession } from '../../src/inference/modelSession.js';
 import { float32Data } from '../../src/inference/tensorData.js';
@@ -45,6 +40,17 @@ function planar(bytes: Uint8Array, width: number, height: number): Float32Array 
   const data = new Float32Array(3 * width * height);
   writePlanar(bytes, 3, [127, 127, 127], [128, 128, 128], data, 0);
   return data;
+}
+
+/** Every prior's corner box, x1 y1 x2 y2 per prior, as the exported graph's `boxes` output. */
+function decodeUlfdLocations(locations: Float32Array, priors: Float32Array): Float32Array {
+  const decoder = ulfdBoxDecoder(locations, priors);
+  const boxes = new Float32Array(locations.length);
+  for (let k = 0; k < decoder.count; k++) {
+    const b = decoder.at(k);
+    boxes.set([b.xmin, b.ymin, b.xmax, b.ymax], 4 * k);
+  }
+  return boxes;
 }
 
 describe('ULFD for any input size (box decoding cut from the graph, priors in TypeScript)', function () {

@@ -6,7 +6,7 @@ import { clampBox, type Box } from '../../postprocess/box.js';
 import { writePlanar } from '../planarTensor.js';
 import { fittedView, type RegionPlan } from '../regionClusters.js';
 import { mapNormalizedBox, regionMapping, warpMatrix } from '../regionMapping.js';
-import { decodeUlfd, ULFD_INPUT } from '../ulfdDecoder.js';
+import { decodeUlfd, ULFD_INPUT, type UlfdPriorBoxes } from '../ulfdDecoder.js';
 import { ulfdBoxDecoder, ulfdPriors } from '../ulfdPriors.js';
 import type { DetectRegion, FaceDetectOptions, FaceDetectorModel } from './faceModelTypes.js';
 
@@ -41,6 +41,12 @@ const SIDE_STEP = 16;
  * people with no person box of their own), of the faces inside person boxes 134 of 137 either
  * way, 2 false faces either way; face detection took 28% less time on crowd frames.
  */
+/** What either form of the model gives, ready for decodeUlfd. */
+interface UlfdOutputs {
+  readonly scores: Float32Array;
+  readonly boxes: Float32Array | UlfdPriorBoxes;
+}
+
 export class UlfdFaceDetector implements FaceDetectorModel {
   private readonly priors = new Map<string, Float32Array>();
 
@@ -55,19 +61,7 @@ export class UlfdFaceDetector implements FaceDetectorModel {
   ) {}
 
   plan(region: Box): RegionPlan {
-    const shown = withContext(region);
-    const view = fittedView(shown, ULFD_INPUT);
-    const viewHeight = view.ymax - view.ymin;
-    const fit = Math.min(
-      ULFD_INPUT.width / (view.xmax - view.xmin),
-      ULFD_INPUT.height / viewHeight,
-    );
-    const scale = Math.min(fit, Math.max(1, MIN_REGION_HEIGHT / viewHeight));
-    return {
-      width: Math.min(ULFD_INPUT.width, roundUp((shown.xmax - shown.xmin) * scale)),
-      height: Math.min(ULFD_INPUT.height, roundUp((shown.ymax - shown.ymin) * scale)),
-      scale,
-    };
+    return inputFor(withContext(region));
   }
 
   async detect(
@@ -75,9 +69,10 @@ export class UlfdFaceDetector implements FaceDetectorModel {
     region: DetectRegion,
     options: FaceDetectOptions,
   ): Promise<{ box: Box; score: number }[]> {
-    const { width: W, height: H } = region.kind === 'frame' ? ULFD_INPUT : this.plan(region.box);
-    const shown = region.kind === 'frame' ? region.box : withContext(region.box);
-    const mapping = regionMapping(shown, W, H, region.kind === 'frame' ? 'stretch' : 'fit');
+    const frame = region.kind === 'frame';
+    const shown = frame ? region.box : withContext(region.box);
+    const { width: W, height: H } = frame ? ULFD_INPUT : inputFor(shown);
+    const mapping = regionMapping(shown, W, H, frame ? 'stretch' : 'fit');
     // The pixels are this call's own copy: process() may run for several frames at once, and a
     // run reads its input after awaiting.
     const pixels = warpAffine(image, warpMatrix(mapping), {
@@ -86,25 +81,37 @@ export class UlfdFaceDetector implements FaceDetectorModel {
       channels: 'rgb',
       borderValue: BORDER,
     });
-    const out =
-      region.kind === 'frame'
-        ? await this.frameSession.run({
-            input: { type: 'float32', data: planar(pixels, W, H), dims: [1, 3, H, W] },
-          })
-        : await this.regionSession.run({
-            input: { type: 'uint8', data: pixels, dims: [1, H, W, 3] },
-          });
-    const boxes =
-      region.kind === 'frame'
-        ? float32Data(out.boxes, 'boxes')
-        : ulfdBoxDecoder(float32Data(out.locations, 'locations'), this.priorsFor(W, H));
-    const found = decodeUlfd(float32Data(out.scores, 'scores'), boxes, options);
+    const { scores, boxes } = frame
+      ? await this.runFrame(pixels)
+      : await this.runRegion(pixels, W, H);
     const faces: { box: Box; score: number }[] = [];
-    for (const f of found) {
+    for (const f of decodeUlfd(scores, boxes, options)) {
       const box = clampBox(mapNormalizedBox(mapping, f.box), image.width, image.height);
       if (box.xmax > box.xmin && box.ymax > box.ymin) faces.push({ box, score: f.score });
     }
     return faces;
+  }
+
+  /** The exported graph: planar RGB (x-127)/128 in, its own box decoding. */
+  private async runFrame(pixels: Uint8Array): Promise<UlfdOutputs> {
+    const { width, height } = ULFD_INPUT;
+    const input = new Float32Array(3 * width * height);
+    writePlanar(pixels, 3, [127, 127, 127], [128, 128, 128], input, 0);
+    const out = await this.frameSession.run({
+      input: { type: 'float32', data: input, dims: [1, 3, height, width] },
+    });
+    return { scores: float32Data(out.scores, 'scores'), boxes: float32Data(out.boxes, 'boxes') };
+  }
+
+  /** The any-size form: the RGB bytes in (it normalises them), offsets against our priors out. */
+  private async runRegion(pixels: Uint8Array, width: number, height: number): Promise<UlfdOutputs> {
+    const out = await this.regionSession.run({
+      input: { type: 'uint8', data: pixels, dims: [1, height, width, 3] },
+    });
+    return {
+      scores: float32Data(out.scores, 'scores'),
+      boxes: ulfdBoxDecoder(float32Data(out.locations, 'locations'), this.priorsFor(width, height)),
+    };
   }
 
   private priorsFor(width: number, height: number): Float32Array {
@@ -124,11 +131,20 @@ function withContext(box: Box): Box {
   return { ...box, xmin: box.xmin - side, xmax: box.xmax + side };
 }
 
-/** The exported graph's input: planar RGB (x-127)/128 (the any-size form does this itself). */
-function planar(pixels: Uint8Array, width: number, height: number): Float32Array {
-  const input = new Float32Array(3 * width * height);
-  writePlanar(pixels, 3, [127, 127, 127], [128, 128, 128], input, 0);
-  return input;
+/**
+ * The input a shown region gets: the scale of a 320x240 input fitted around it, small regions
+ * enlarged until MIN_REGION_HEIGHT tall, sides rounded up to SIDE_STEP.
+ */
+function inputFor(shown: Box): RegionPlan {
+  const view = fittedView(shown, ULFD_INPUT);
+  const viewHeight = view.ymax - view.ymin;
+  const fit = Math.min(ULFD_INPUT.width / (view.xmax - view.xmin), ULFD_INPUT.height / viewHeight);
+  const scale = Math.min(fit, Math.max(1, MIN_REGION_HEIGHT / viewHeight));
+  return {
+    width: Math.min(ULFD_INPUT.width, roundUp((shown.xmax - shown.xmin) * scale)),
+    height: Math.min(ULFD_INPUT.height, roundUp((shown.ymax - shown.ymin) * scale)),
+    scale,
+  };
 }
 
 function roundUp(side: number): number {
