@@ -6,7 +6,8 @@
  * collector. A robot's perception node should neither wear its SD card with that nor send it, so
  * this module turns it off before any session exists, unless the user has set the variable
  * (ORT_DISABLE_TELEMETRY=0 lets onnxruntime record). ONNX Runtime reads it when its environment
- * is created, with the first session; worker threads share the process environment.
+ * is created, with the first session; worker threads share the process environment. (onnxruntime
+ * also stays quiet where a CI variable such as CI=true or GITHUB_ACTIONS is set; a robot has none.)
  *
  * Imported for this side effect, first, by every module that loads onnxruntime-node.
  */
