@@ -8,25 +8,42 @@
 # The same V8 check has since killed a process of one folder too (test/tracking, session 7, one
 # CI run in two): a folder whose process is killed by a signal is run once more, and the summary
 # says so. A failing test is never retried, and a folder that dies twice fails the run.
+# The summary at the end repeats what mocha said of each failing test, because a CI log is often
+# read from its tail only.
 # `npx mocha 'dist/test/**/*.test.js'` runs everything in one process; `npx mocha FILE` runs one file.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 summary=()
+failures=()
 failed=0
+log=$(mktemp /tmp/mobilenet-ros-suite.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+# Runs mocha on the given files, its output both shown and kept in $log.
+run_mocha() {
+  node --enable-source-maps node_modules/mocha/bin/mocha.js --no-config --timeout 60000 "$@" 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+
+# What mocha printed from "N failing" on, colours removed, at most 60 lines.
+failure_report() {
+  sed -e 's/\x1b\[[0-9;]*m//g' "$log" | sed -n '/^ *[0-9][0-9]* failing/,$p' | head -60
+}
+
 for dir in dist/test/*/; do
   name=$(basename "$dir")
   mapfile -t files < <(find "$dir" -name '*.test.js' | sort)
   [ ${#files[@]} -eq 0 ] && continue
   echo "==> test/$name (${#files[@]} files)"
-  node --enable-source-maps node_modules/mocha/bin/mocha.js --no-config --timeout 60000 "${files[@]}"
+  run_mocha "${files[@]}"
   rc=$?
   retried=""
   if [ $rc -gt 128 ]; then
     signal="$((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo '?'))"
     echo "==> test/$name: the mocha process was killed by signal $signal; running the folder once more"
     retried=" (run twice: the first process was killed by signal $signal)"
-    node --enable-source-maps node_modules/mocha/bin/mocha.js --no-config --timeout 60000 "${files[@]}"
+    run_mocha "${files[@]}"
     rc=$?
   fi
   if [ $rc -eq 0 ]; then
@@ -36,10 +53,16 @@ for dir in dist/test/*/; do
     failed=1
   else
     summary+=("FAILED  test/$name: $rc failing")
+    failures+=("--- test/$name" "$(failure_report)")
     failed=1
   fi
 done
 echo
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "==> what failed"
+  printf '%s\n' "${failures[@]}"
+  echo
+fi
 echo "==> summary"
 printf '%s\n' "${summary[@]}"
 exit $failed
