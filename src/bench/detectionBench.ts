@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/detectorConfig.js';
 import { DetectionPipeline } from '../pipeline/detectionPipeline.js';
 import { writeJpegBag } from './bagJpegs.js';
 import { sampleTopics } from '../sample/sampleRecording.js';
+import { readThreadCpu, type CpuSplit, type ThreadCpu } from './threadCpu.js';
 import { timedReplay, timedReplayFps, type TimedReplay as Block } from './timedReplay.js';
 import { summarizeLatencies, type LatencySummary } from '../stats/latencyStats.js';
 
@@ -39,6 +40,17 @@ export interface DetectionBenchResult {
   readonly ratio: number;
   /** full / bare frames per second of each round. */
   readonly roundRatios: readonly number[];
+  /** Where the CPU went, per frame over all rounds; undefined where /proc is missing. */
+  readonly cpu?: BenchCpu;
+}
+
+/** CPU time per frame, in ms, of the two measurements; the cores' time is cores x frame time. */
+export interface BenchCpu {
+  readonly cores: number;
+  /** The bare loop: every thread of the process together. */
+  readonly bare: { readonly frameMs: number; readonly busy: number };
+  /** The full path by thread (see CpuSplit). */
+  readonly full: { readonly frameMs: number } & CpuSplit;
 }
 
 /**
@@ -48,7 +60,8 @@ export interface DetectionBenchResult {
  *
  * The two alternate in rounds (bare, full, bare, full, ...), so that a machine whose speed
  * drifts (a shared VM: the bare loop alone swings by 30% between runs) slows both alike; the
- * ratio is taken over all rounds, and each round's is reported too.
+ * ratio is taken over all rounds, and each round's is reported too. On Linux it also says where
+ * each frame's CPU went, by thread (see threadCpu.ts): what the full path adds to the bare loop.
  */
 export async function runDetectionBench(
   options: DetectionBenchOptions,
@@ -91,6 +104,7 @@ export async function runDetectionBench(
           output: path.join(dir, 'out.mcap'),
           frames: perRound,
           warmup,
+          cpu: true,
         }),
       );
     }
@@ -104,6 +118,7 @@ export async function runDetectionBench(
       full: fullLine,
       ratio: fullLine.framesPerSecond / bareLine.framesPerSecond,
       roundRatios: full.map((f, i) => fps(f) / fps(bare[i]!)),
+      cpu: benchCpu(bare, full),
     };
   } finally {
     await pipeline.close();
@@ -112,6 +127,36 @@ export async function runDetectionBench(
 }
 
 const fps = (block: Block): number => timedReplayFps([block]);
+
+/** A timed bare loop, with the CPU its process spent meanwhile (ms, all threads). */
+type BareBlock = Block & { readonly busyMs?: number };
+
+function benchCpu(bare: readonly BareBlock[], full: readonly Block[]): BenchCpu | undefined {
+  const busy = bare.flatMap((b) => (b.busyMs === undefined ? [] : [b.busyMs]));
+  const splits = full.flatMap((f) => (f.cpu === undefined ? [] : [f.cpu]));
+  if (busy.length !== bare.length || splits.length !== full.length) return undefined;
+  const frames = (blocks: readonly Block[]): number =>
+    blocks.reduce((n, b) => n + b.latencies.length, 0);
+  const perFullFrame = (key: keyof CpuSplit): number =>
+    splits.reduce((a, c) => a + c[key], 0) / frames(full);
+  return {
+    cores: os.availableParallelism(),
+    bare: {
+      frameMs: 1000 / timedReplayFps(bare),
+      busy: busy.reduce((a, v) => a + v, 0) / frames(bare),
+    },
+    full: {
+      frameMs: 1000 / timedReplayFps(full),
+      inference: perFullFrame('inference'),
+      main: perFullFrame('main'),
+      other: perFullFrame('other'),
+    },
+  };
+}
+
+/** Every thread's CPU time together, in ms. */
+const processCpuMs = (cpu: ThreadCpu | undefined): number | undefined =>
+  cpu === undefined ? undefined : [...cpu.values()].reduce((a, v) => a + v, 0);
 
 function line(name: string, blocks: readonly Block[]): BenchLine {
   const latencies = blocks.flatMap((b) => b.latencies);
@@ -127,19 +172,23 @@ async function bareLoop(
   pipeline: DetectionPipeline,
   frames: number,
   warmup: number,
-): Promise<Block> {
+): Promise<BareBlock> {
   const detector = pipeline.detector;
   const input = new Uint8Array(detector.width * detector.height * 3);
   for (let i = 0; i < input.length; i++) input[i] = (i * 31) & 0xff;
   for (let i = 0; i < warmup; i++) await detector.infer(input);
   const latencies: number[] = [];
+  const cpuStart = processCpuMs(readThreadCpu());
   const start = performance.now();
   for (let i = 0; i < frames; i++) {
     const t = performance.now();
     await detector.infer(input);
     latencies.push(performance.now() - t);
   }
-  return { seconds: (performance.now() - start) / 1000, latencies };
+  const seconds = (performance.now() - start) / 1000;
+  const cpuEnd = processCpuMs(readThreadCpu());
+  const busyMs = cpuStart === undefined || cpuEnd === undefined ? undefined : cpuEnd - cpuStart;
+  return { seconds, latencies, ...(busyMs === undefined ? {} : { busyMs }) };
 }
 
 /** The benchmark's report, one line per measurement. */
@@ -153,5 +202,25 @@ export function formatDetectionBench(result: DetectionBenchResult): string {
     row(result.full),
     `full path / bare loop: ${(result.ratio * 100).toFixed(1)}% of the bare loop's frames/s (target >= 90%); ` +
       `by round: ${result.roundRatios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}`,
+    ...(result.cpu === undefined ? [] : formatBenchCpu(result.cpu)),
   ].join('\n');
+}
+
+/**
+ * Where each frame's CPU went. The cores had `cores` x the frame time between them; what no
+ * thread of the process used is idle (or taken by other processes).
+ */
+export function formatBenchCpu(cpu: BenchCpu): string[] {
+  const ms = (v: number): string => v.toFixed(2);
+  const had = (frameMs: number): string =>
+    `${cpu.cores} cores x ${ms(frameMs)} ms = ${ms(cpu.cores * frameMs)} ms`;
+  const { bare, full } = cpu;
+  const fullBusy = full.inference + full.main + full.other;
+  return [
+    `CPU per frame (ms), all rounds:`,
+    `  bare loop: ${had(bare.frameMs)}: busy ${ms(bare.busy)}, idle ${ms(cpu.cores * bare.frameMs - bare.busy)}`,
+    `  full path: ${had(full.frameMs)}: inference threads ${ms(full.inference)}, main thread ${ms(full.main)}, ` +
+      `other threads (JPEG decoding and file I/O in libuv's pool, V8's GC) ${ms(full.other)}, ` +
+      `idle ${ms(cpu.cores * full.frameMs - fullBusy)}`,
+  ];
 }

@@ -1,11 +1,14 @@
 import type { AppConfig } from '../config/detectorConfig.js';
 import type { FrameResult } from '../pipeline/frameResult.js';
 import { runReplay } from '../replay/runReplay.js';
+import { readThreadCpu, splitCpu, type CpuSplit, type ThreadCpu } from './threadCpu.js';
 
 /** Frames and seconds of one timed replay, with the latency of each frame. */
 export interface TimedReplay {
   readonly seconds: number;
   readonly latencies: readonly number[];
+  /** With `cpu`, where the CPU of those seconds went (undefined where /proc is missing). */
+  readonly cpu?: CpuSplit;
 }
 
 /** Options of {@link timedReplay}. */
@@ -22,6 +25,8 @@ export interface TimedReplayOptions {
   readonly warmup: number;
   /** Each timed frame's result as it is written. */
   readonly onResult?: (result: FrameResult) => void;
+  /** Also read the CPU time of this process's threads over the timed frames (Linux). */
+  readonly cpu?: boolean;
 }
 
 /**
@@ -34,6 +39,10 @@ export async function timedReplay(options: TimedReplayOptions): Promise<TimedRep
   const latencies: number[] = [];
   let lastWarmup: bigint | undefined;
   let lastDone = 0n;
+  // Threads there before the replay; those it starts (its inference worker) count as inference.
+  const before = options.cpu === true ? readThreadCpu() : undefined;
+  let cpuStart: ThreadCpu | undefined;
+  let cpuEnd: ThreadCpu | undefined;
   await runReplay({
     bag: options.bag,
     output: options.output,
@@ -43,15 +52,27 @@ export async function timedReplay(options: TimedReplayOptions): Promise<TimedRep
     onWritten: (result, latencyMs) => {
       const index = result.frame.sequence;
       const now = process.hrtime.bigint();
-      if (index === warmup - 1) lastWarmup = now;
+      if (index === warmup - 1) {
+        lastWarmup = now;
+        if (before !== undefined) cpuStart = readThreadCpu();
+      }
       if (index >= warmup && index < warmup + frames) {
         latencies.push(latencyMs);
         lastDone = now;
         options.onResult?.(result);
+        if (before !== undefined && index === warmup + frames - 1) cpuEnd = readThreadCpu();
       }
     },
   });
-  return { seconds: Number(lastDone - (lastWarmup ?? lastDone)) / 1e9, latencies };
+  const seconds = Number(lastDone - (lastWarmup ?? lastDone)) / 1e9;
+  if (before === undefined || cpuStart === undefined || cpuEnd === undefined) {
+    return { seconds, latencies };
+  }
+  return {
+    seconds,
+    latencies,
+    cpu: splitCpu(new Set(before.keys()), cpuStart, cpuEnd, process.pid),
+  };
 }
 
 /** Frames per second over timed replays together: all their frames over all their seconds. */
