@@ -8,6 +8,8 @@ Arguments:
   namespace     namespace of the node and its relative topics (default: none -> /detections)
   use_sim_time  true with `ros2 bag play --clock` (default false)
   lifecycle     true: a managed node that waits for configure/activate (default false)
+  respawn       true: start the node again 2 s after it exits by itself, e.g. killed
+                for memory or by a crash (default false); Ctrl-C on launch still stops it
 
 Example: ros2 launch mobilenet_ros detector.launch.py image_topic:=/cam/image transport:=compressed
 """
@@ -17,10 +19,17 @@ from launch.actions import DeclareLaunchArgument, OpaqueFunction
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import LifecycleNode, Node
 
+# Seconds between the node's exit and its restart with respawn:=true (a crash loop stays slow).
+RESPAWN_DELAY_S = 2.0
+
+
+def _flag(context, name):
+    return LaunchConfiguration(name).perform(context).lower() in ('true', '1', 'yes')
+
 
 def _node(context):
     params_file = LaunchConfiguration('params_file').perform(context)
-    lifecycle = LaunchConfiguration('lifecycle').perform(context).lower() in ('true', '1', 'yes')
+    lifecycle = _flag(context, 'lifecycle')
     parameters = []
     if params_file:
         parameters.append(params_file)
@@ -29,7 +38,7 @@ def _node(context):
     parameters.append({
         'cameras.image_topic': LaunchConfiguration('image_topic').perform(context),
         'cameras.transport': LaunchConfiguration('transport').perform(context),
-        'use_sim_time': LaunchConfiguration('use_sim_time').perform(context).lower() in ('true', '1', 'yes'),
+        'use_sim_time': _flag(context, 'use_sim_time'),
     })
     common = dict(
         package='mobilenet_ros',
@@ -39,6 +48,8 @@ def _node(context):
         parameters=parameters,
         output='screen',
         emulate_tty=True,
+        respawn=_flag(context, 'respawn'),
+        respawn_delay=RESPAWN_DELAY_S,
     )
     if lifecycle:
         return [LifecycleNode(arguments=['--lifecycle'], **common)]
@@ -58,5 +69,7 @@ def generate_launch_description():
                               description='use /clock (ros2 bag play --clock)'),
         DeclareLaunchArgument('lifecycle', default_value='false', choices=['true', 'false'],
                               description='run as a managed (lifecycle) node'),
+        DeclareLaunchArgument('respawn', default_value='false', choices=['true', 'false'],
+                              description=f'start the node again {RESPAWN_DELAY_S:g} s after it exits by itself'),
         OpaqueFunction(function=_node),
     ])

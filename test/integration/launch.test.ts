@@ -106,6 +106,42 @@ describeRos('ros2 launch mobilenet_ros', function () {
     });
   }
 
+  for (const file of ['detector.launch.py', 'detector.launch.xml']) {
+    it(`${file}: respawn:=true starts a killed node again, which detects again; Ctrl-C still stops it`, async () => {
+      const { cameras } = await sampleBags();
+      const launch = graph().launch(file, [
+        'image_topic:=/rear_camera/image_raw',
+        'transport:=compressed',
+        'respawn:=true',
+      ]);
+      const active = /active: camera <- \/rear_camera\/image_raw\/compressed/;
+      await launch.waitFor(active, 60000);
+      const started = await launch.waitFor(/process started with pid \[\d+\]/);
+      const first = Number(/pid \[(\d+)\]/.exec(started)?.[1]);
+      // What the kernel does to a process that runs out of memory.
+      process.kill(first, 'SIGKILL');
+      await launch.waitFor(new RegExp(`process has died \\[pid ${first}`), 10000);
+      await launch.waitFor(new RegExp(`process started with pid \\[(?!${first}\\])\\d+\\]`), 20000);
+      const deadline = performance.now() + 60000;
+      while (launch.lines.filter((l) => active.test(l)).length < 2) {
+        assert.ok(performance.now() < deadline, `not active again\n${launch.tail()}`);
+        await sleep(200);
+      }
+      const probe = await graph().subscribe(['/detections=vision_msgs/msg/Detection2DArray']);
+      await graph().play(cameras, ['--topics', '/rear_camera/image_raw/compressed', ...PLAY]);
+      await probe.waitForMessages('/detections', 30, 30000);
+
+      const stopped = await launch.stop('SIGINT');
+      assert.equal(stopped.code, 0, launch.tail());
+      assert.equal(launch.groupAlive(), false, 'no process left behind');
+      assert.equal(
+        launch.lines.filter((l) => /process started with pid/.test(l)).length,
+        2,
+        `started twice, not again after Ctrl-C\n${launch.tail()}`,
+      );
+    });
+  }
+
   it('params_file keyed by the full node name, two cameras, inside a namespace', async () => {
     const { cameras, dir } = await sampleBags();
     const params = path.join(dir, 'two-cameras.yaml');
