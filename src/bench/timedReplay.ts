@@ -25,7 +25,11 @@ export interface TimedReplayOptions {
   readonly warmup: number;
   /** Each timed frame's result as it is written. */
   readonly onResult?: (result: FrameResult) => void;
-  /** Also read the CPU time of this process's threads over the timed frames (Linux). */
+  /**
+   * Also read the CPU time of this process's threads over the timed frames (Linux). Threads the
+   * replay starts count as inference, so libuv's pool should be running before (it starts with
+   * the process's first asynchronous file operation, e.g. writing the input bag).
+   */
   readonly cpu?: boolean;
 }
 
