@@ -210,7 +210,7 @@ export function formatDetectionBench(result: DetectionBenchResult): string {
  * Where each frame's CPU went. The cores had `cores` x the frame time between them; what no
  * thread of the process used is idle (or taken by other processes).
  */
-export function formatBenchCpu(cpu: BenchCpu): string[] {
+function formatBenchCpu(cpu: BenchCpu): string[] {
   const ms = (v: number): string => v.toFixed(2);
   const had = (frameMs: number): string =>
     `${cpu.cores} cores x ${ms(frameMs)} ms = ${ms(cpu.cores * frameMs)} ms`;
